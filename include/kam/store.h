@@ -1,0 +1,105 @@
+#ifndef KAM_STORE_H
+#define KAM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kam/model.h"
+
+/* The LMDB store. Only src/store includes <lmdb.h>.
+ *
+ * Layout: one DBI per entity (key: id as 8-byte big-endian; value: record
+ * codec), one per secondary index (key: encoded field values || id; empty
+ * value), "meta" (schema_version, next id per entity, audit sequence),
+ * "ext" (entity code || ext_id -> id) and "audit" (seq -> JSON line) with
+ * "audit.record" (entity code || id || seq).
+ *
+ * Records returned are owned by the caller and stay valid after the txn. */
+
+struct store;
+struct txn;
+
+enum store_flags {
+	STORE_RDONLY = 1,  /* open without write access */
+	STORE_CREATE = 2   /* create the directory and database if missing */
+};
+
+#define STORE_SCHEMA_VERSION 1
+
+int store_open(struct store **out, const char *dir, unsigned flags, char **cause);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+/* Identity written to updated_by and the audit log (default: the login name). */
+void store_set_user(struct store *st, const char *login);
+const char *store_user(const struct store *st);
+/* Id of the last committed write txn: changes when anybody commits. */
+uint64_t store_last_txnid(struct store *st);
+
+int store_begin(struct store *st, int write, struct txn **out);
+int store_commit(struct txn *t, char **cause);
+void store_abort(struct txn *t); /* NULL is a no-op */
+/* Name of the command (e.g. "set account 12") recorded in the audit log. */
+void store_txn_set_command(struct txn *t, const char *cmd);
+
+int store_get(struct txn *t, const struct entity *e, uint64_t id, struct record **out);
+/* Assigns id (or keeps r->id when non-zero and free: KAM_EEXIST if taken;
+ * the id counter moves past it), version 1 and timestamps (kept when
+ * r->created is non-zero, for imports of kam's own exports); validates;
+ * maintains indexes; audits. */
+int store_insert(struct txn *t, struct record *r, char **cause);
+/* r->version must equal the stored version (else KAM_ECONFLICT); on success
+ * r->version is bumped. Indexes and audit maintained. */
+int store_update(struct txn *t, struct record *r, char **cause);
+/* Refuses (KAM_EREFERENCED with a cause naming a referrer) when other
+ * records point here, unless cascade: then referrers are deleted too
+ * (recursively), optional references are cleared. */
+int store_delete(struct txn *t, const struct entity *e, uint64_t id, int cascade, char **cause);
+
+/* Iteration. The callback gets a borrowed record (valid during the call);
+ * a non-zero return stops the scan and is returned. */
+typedef int (*store_visit_fn)(const struct record *r, void *arg);
+int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *arg);
+/* Records whose index `index` starts with the given values (nvals may be
+ * less than the index's field count; text prefix matching on the last value
+ * for FOLD indexes). vals use the field's value representation. */
+int store_index_scan(struct txn *t, const struct entity *e, const char *index,
+		     const struct value *vals, int nvals, store_visit_fn fn, void *arg);
+/* Same, ids only (no decoding); fn gets the id. */
+typedef int (*store_id_fn)(uint64_t id, void *arg);
+int store_index_ids(struct txn *t, const struct entity *e, const char *index,
+		    const struct value *vals, int nvals, store_id_fn fn, void *arg);
+int store_count(struct txn *t, const struct entity *e, uint64_t *n);
+int store_find_ext(struct txn *t, const struct entity *e, const char *ext_id, uint64_t *id);
+
+/* Audit: records JSON lines {"seq":..,"ts":..,"who":..,"cmd":..,"entity":..,
+ * "id":..,"op":"add|set|rm","before":{..},"after":{..}}. */
+typedef int (*store_audit_fn)(uint64_t seq, const char *json, void *arg);
+/* e == NULL: the whole log in sequence order; else one record's entries. */
+int store_audit_scan(struct txn *t, const struct entity *e, uint64_t id, store_audit_fn fn, void *arg);
+/* When off (bulk import), one summary audit line per txn is written instead
+ * of one per record. */
+void store_txn_set_audit_detail(struct txn *t, int on);
+int store_audit_note(struct txn *t, const char *op, const char *detail_json);
+
+/* A small namespaced key/value area ("kv" DBI) for derived data such as
+ * stored scores: key = ns || 0 || key. get returns KAM_ENOTFOUND when absent;
+ * *val is malloc'd. */
+int store_kv_put(struct txn *t, const char *ns, const void *key, size_t klen, const void *val, size_t vlen);
+int store_kv_get(struct txn *t, const char *ns, const void *key, size_t klen, void **val, size_t *vlen);
+int store_kv_del(struct txn *t, const char *ns, const void *key, size_t klen);
+typedef int (*store_kv_fn)(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
+int store_kv_scan(struct txn *t, const char *ns, store_kv_fn fn, void *arg);
+
+struct store_stats {
+	uint64_t records[ENT__COUNT];
+	uint64_t audit_entries;
+	uint64_t file_bytes;
+	uint64_t used_bytes;
+	uint64_t last_txnid;
+	int schema_version;
+};
+int store_stats(struct store *st, struct store_stats *out);
+/* Compacting hot copy into an empty or new directory. */
+int store_backup(struct store *st, const char *dir, char **cause);
+
+#endif

@@ -1,0 +1,151 @@
+/* Record codec: a small header, then tagged fields.
+ *
+ * header: u8 format | varint version | zigzag created | zigzag updated |
+ *         str updated_by | str ext_id          (str = varint len + bytes)
+ * field:  varint tag | payload, tag = (field index + 1) << 1 | is_text;
+ *         text payload = str, numeric payload = zigzag varint.
+ * The wire bit lets an older kam skip fields a newer one appended. */
+#include "kam/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kam/err.h"
+
+static void put_varint(struct buf *b, uint64_t v)
+{
+	unsigned char tmp[10];
+	int n = 0;
+	while (v >= 0x80) {
+		tmp[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	tmp[n++] = (unsigned char)v;
+	buf_add(b, tmp, (size_t)n);
+}
+
+static void put_zigzag(struct buf *b, int64_t v)
+{
+	put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	put_varint(b, n);
+	buf_add(b, s ? s : "", n);
+}
+
+static int is_text(enum ftype t)
+{
+	return t == FT_TEXT || t == FT_ENUM || t == FT_REFS;
+}
+
+void record_encode(const struct record *r, struct buf *out)
+{
+	buf_addc(out, RECORD_FORMAT);
+	put_varint(out, r->version);
+	put_zigzag(out, r->created);
+	put_zigzag(out, r->updated);
+	put_str(out, r->updated_by);
+	put_str(out, r->ext_id);
+	for (int f = 0; f < r->ent->nfields; f++) {
+		const struct value *v = &r->v[f];
+		if (!v->set)
+			continue;
+		int text = is_text(r->ent->fields[f].type);
+		put_varint(out, ((uint64_t)(f + 1) << 1) | (uint64_t)text);
+		if (text)
+			put_str(out, v->s);
+		else
+			put_zigzag(out, v->i);
+	}
+}
+
+struct reader {
+	const unsigned char *p, *end;
+};
+
+static int get_varint(struct reader *rd, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (rd->p >= rd->end)
+			return -1;
+		unsigned char c = *rd->p++;
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return *v = x, 0;
+	}
+	return -1;
+}
+
+static int get_zigzag(struct reader *rd, int64_t *v)
+{
+	uint64_t u;
+	if (get_varint(rd, &u))
+		return -1;
+	*v = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+	return 0;
+}
+
+/* A NUL-terminated copy, or NULL for an empty string when empty_null. */
+static int get_str(struct reader *rd, char **s, int empty_null)
+{
+	uint64_t n;
+	if (get_varint(rd, &n) || n > (uint64_t)(rd->end - rd->p))
+		return -1;
+	*s = (n || !empty_null) ? xstrndup((const char *)rd->p, (size_t)n) : NULL;
+	rd->p += n;
+	return 0;
+}
+
+static int decode_fields(struct reader *rd, struct record *r)
+{
+	while (rd->p < rd->end) {
+		uint64_t tag;
+		if (get_varint(rd, &tag))
+			return -1;
+		uint64_t f = (tag >> 1) - 1;
+		int text = (int)(tag & 1);
+		int known = (tag >> 1) >= 1 && f < (uint64_t)r->ent->nfields &&
+			    is_text(r->ent->fields[f].type) == text;
+		struct value *v = known ? &r->v[f] : NULL;
+		if (text) {
+			char *s;
+			if (get_str(rd, &s, 0))
+				return -1;
+			if (v)
+				free(v->s), v->s = s, v->set = 1;
+			else
+				free(s);
+		} else {
+			int64_t i;
+			if (get_zigzag(rd, &i))
+				return -1;
+			if (v)
+				v->i = i, v->set = 1;
+		}
+	}
+	return 0;
+}
+
+int record_decode(const struct entity *e, uint64_t id, const void *data, size_t len, struct record **out)
+{
+	struct reader rd = {data, (const unsigned char *)data + len};
+	*out = NULL;
+	if (len < 1 || rd.p[0] != RECORD_FORMAT)
+		return KAM_ESTORE;
+	rd.p++;
+	struct record *r = record_new(e);
+	uint64_t version;
+	r->id = id;
+	if (get_varint(&rd, &version) || get_zigzag(&rd, &r->created) || get_zigzag(&rd, &r->updated) ||
+	    get_str(&rd, &r->updated_by, 1) || get_str(&rd, &r->ext_id, 1) || decode_fields(&rd, r)) {
+		record_free(r);
+		return KAM_ESTORE;
+	}
+	r->version = (uint32_t)version;
+	*out = r;
+	return 0;
+}
