@@ -277,10 +277,27 @@ static int ls_fetch(struct ls_query *q, struct txn *t, uint64_t account)
 	return store_index_scan(t, e, "account", v, 1, ls_visit, q);
 }
 
+/* JSON lines keep types: numbers stay numbers, unset fields are left out. */
+static void ls_print_json(struct ls_query *q)
+{
+	struct buf b = {0};
+	for (size_t r = 0; r < q->nrows && (q->limit <= 0 || (long)r < q->limit); r++) {
+		buf_reset(&b);
+		record_to_json(q->rows[r], JSON_META, &b);
+		buf_addc(&b, '\n');
+		fwrite(b.p, 1, b.len, q->c->out);
+	}
+	buf_free(&b);
+}
+
 static void ls_print(struct ls_query *q, struct txn *t)
 {
 	const struct entity *e = q->e;
 	int cols[64], ncols = 0;
+	if (q->c->format == FMT_JSON) {
+		ls_print_json(q);
+		return;
+	}
 	if (q->c->format == FMT_TABLE) {
 		for (int i = 0; default_columns[entity_index(e)][i]; i++)
 			cols[ncols++] = entity_field(e, default_columns[entity_index(e)][i]);

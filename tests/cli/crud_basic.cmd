@@ -1,5 +1,5 @@
 # add, show and list records with Chinese names; references by name
-kam init
+kam init | sed "s|$KAM_DB|\$KAM_DB|"
 kam add staff name=王丽 login=wangli function=account_manager
 kam add staff name=刘洋 login=liuyang function=account_manager
 kam add account name=中国华信通信集团有限公司 industry=carrier province=北京 procurement=centralized kam=王丽 key=true strategic=true
@@ -9,7 +9,7 @@ kam add account name=ＡＢＣ智能制造股份有限公司 industry=manufactur
 kam ls account
 kam ls account --account 中国华信通信集团有限公司
 kam show account 中国华信通信集团广东
-kam ls account --format json --where industry=carrier
+kam ls account --format json --where industry=carrier | sed -E "s/\"(created|updated)\":[0-9]+/\"\1\":T/g"
 kam ls staff --format csv
 kam ls account --where 'name~abc' --format tsv
 kam ls account --sort -employees --limit 1

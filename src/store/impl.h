@@ -1,0 +1,88 @@
+/* Internals shared by the files of the store. The only header that includes
+ * <lmdb.h>; nothing outside src/store may include it. */
+#ifndef KAM_STORE_IMPL_H
+#define KAM_STORE_IMPL_H
+
+#include <lmdb.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "kam/model.h"
+#include "kam/store.h"
+#include "kam/util.h"
+#include "keys.h"
+
+/* Enough for every index of schema.def (55 DBIs in all today). */
+#define STORE_MAX_INDEXES 48
+
+/* Every FT_REFS field ("3;17") gets an index made by the store, named after
+ * the field: key = listed id || record id, one entry per listed id. It finds
+ * referrers on delete like the REF indexes of the model. */
+#define STORE_MAX_REFS 8
+struct store_refs {
+	const struct entity *e;
+	struct index_def ix;
+};
+extern struct store_refs store_refs[STORE_MAX_REFS];
+extern int store_nrefs;
+void store_refs_init(void);
+/* The next id of a REFS list at *p (advanced), or 0 at the end. */
+uint64_t store_refs_next(const char **p);
+
+struct store {
+	MDB_env *env;
+	char *path;
+	char *user;
+	int rdonly;
+	int schema_version;
+	MDB_dbi ent[ENT__COUNT];
+	MDB_dbi ix[STORE_MAX_INDEXES]; /* by index_def.dbi_slot */
+	/* Read-only open of a database made before the index existed: the
+	 * rest works, scans of the index fail until a read-write open adds it. */
+	unsigned char ix_missing[STORE_MAX_INDEXES];
+	int nix;
+	MDB_dbi meta, ext, audit, audit_rec, kv;
+	int writing;          /* a write txn is open: a second would deadlock */
+	int64_t reader_check; /* time of the last mdb_reader_check */
+	dev_t dev;            /* data.mdb, to refuse a second env on it */
+	ino_t ino;
+	struct store *next_open;
+};
+
+struct txn {
+	struct store *st;
+	MDB_txn *txn;
+	int write;
+	int broken;       /* a write failed half-way: only abort is possible */
+	int audit_detail; /* one audit line per record (default) */
+	int noted;        /* store_audit_note wrote a line */
+	char *cmd;
+	int64_t now;
+	/* Id counters and the audit sequence are read once per txn and written
+	 * back at commit, so bulk inserts do not rewrite meta per record. */
+	uint64_t next_id[ENT__COUNT];
+	unsigned char next_dirty[ENT__COUNT];
+	uint64_t audit_seq; /* next sequence number, 0 = not read yet */
+	uint64_t nadd, nset, nrm;
+	struct buf k, v, k2, a; /* scratch buffers reused by every operation */
+};
+
+/* LMDB result -> KAM_E* (with a cause when cause != NULL). */
+int store_mdb_err(int rc, char **cause, const char *what);
+int store_get_raw(struct txn *t, const struct entity *e, uint64_t id, MDB_val *val);
+int store_ent_index(const struct entity *e);
+/* mdb_put/mdb_del that mark the txn broken on failure (KAM_E* result). */
+int store_put(struct txn *t, MDB_dbi dbi, const void *k, size_t klen, const void *v, size_t vlen, unsigned flags,
+	      char **cause);
+int store_del(struct txn *t, MDB_dbi dbi, const void *k, size_t klen, char **cause);
+int store_index_slot(struct txn *t, const struct entity *e, const char *name, const struct index_def **ix);
+/* Put/delete the index entries of a change (old or new may be NULL). */
+int store_index_update(struct txn *t, const struct record *old, const struct record *new_r);
+/* One audit line for a record change; op is "add", "set" or "rm". */
+int store_audit_record(struct txn *t, const char *op, const struct record *before, const struct record *after);
+int store_audit_flush(struct txn *t);
+int store_counters_flush(struct txn *t);
+/* Fill the index DBI of ix from the entity's records (missing index). */
+int store_index_build(struct txn *t, const struct entity *e, const struct index_def *ix);
+
+#endif
