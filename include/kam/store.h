@@ -102,4 +102,30 @@ int store_stats(struct store *st, struct store_stats *out);
 /* Compacting hot copy into an empty or new directory. */
 int store_backup(struct store *st, const char *dir, char **cause);
 
+
+/* Consistency check (kam fsck, src/store/store_fsck.c). Checks that every
+ * index entry (entity indexes, REFS indexes, ext ids, audit.record) matches a
+ * record or audit line and that every record has its entries, that every
+ * REF/REFS value points at an existing record and that the id counters are
+ * ahead of the highest id. fn gets each problem as one line. With repair, the
+ * whole check runs in one write txn that then rebuilds every index, the ext
+ * table and audit.record from the records and moves counters ahead; dangling
+ * references are reported and left alone (they count as unrepaired). */
+struct store_fsck_result {
+	uint64_t records;    /* records checked */
+	uint64_t entries;    /* index, ext and audit.record entries checked */
+	uint64_t problems;   /* inconsistencies found */
+	uint64_t unrepaired; /* of those, what --repair cannot fix (references) */
+	int repaired;        /* the repair txn committed */
+};
+typedef void (*store_fsck_fn)(const char *problem, void *arg);
+int store_fsck(struct store *st, int repair, store_fsck_fn fn, void *arg, struct store_fsck_result *out,
+	       char **cause);
+/* Replace the database in dir by the backup in backup_dir (made by
+ * store_backup): opens the backup read-only and runs store_fsck on it first,
+ * refuses (KAM_ELOCKED, with the pid in the cause) while another process has
+ * the database open, keeps the old data as data.mdb.before-restore. The
+ * caller must not have dir open itself. */
+int store_restore(const char *dir, const char *backup_dir, char **cause);
+
 #endif

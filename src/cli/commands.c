@@ -272,7 +272,7 @@ int cli_main(int argc, char **argv, int (*tui)(struct cli *c))
 	c.db_dir = db;
 	int rc;
 	if (argc == 0) {
-		rc = cli_store(&c, 1, &c.st);
+		rc = cli_store(&c, !c.read_only, &c.st);
 		if (!rc)
 			rc = tui(&c);
 	} else if (!strcmp(argv[0], "--version") || !strcmp(argv[0], "-V")) {

@@ -208,7 +208,7 @@ int store_audit_scan(struct txn *t, const struct entity *e, uint64_t id, store_a
 	}
 	MDB_val k = {p.len, p.p}, v;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-	     !rc && !ret && k.mv_size >= p.len + 8 && !memcmp(k.mv_data, p.p, p.len);
+	     !rc && !ret && k.mv_size >= p.len + 8 && (!p.len || !memcmp(k.mv_data, p.p, p.len));
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		unsigned char sk[8];
 		memcpy(sk, (const char *)k.mv_data + k.mv_size - 8, 8);

@@ -194,7 +194,7 @@ static int store_index_walk(struct txn *t, const struct entity *e, const char *i
 	MDB_val k = {p.len, p.p}, v;
 	int ret = 0;
 	rc = mdb_cursor_get(c, &k, &v, p.len ? MDB_SET_RANGE : MDB_FIRST);
-	while (!rc && k.mv_size >= p.len + 8 && !memcmp(k.mv_data, p.p, p.len)) {
+	while (!rc && k.mv_size >= p.len + 8 && (!p.len || !memcmp(k.mv_data, p.p, p.len))) {
 		if ((ret = fn(key_get_u64((const char *)k.mv_data + k.mv_size - 8), arg)))
 			break;
 		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);

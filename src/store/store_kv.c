@@ -70,7 +70,7 @@ int store_kv_scan(struct txn *t, const char *ns, store_kv_fn fn, void *arg)
 	}
 	MDB_val k = {p.len, p.p}, v;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
-	     !rc && !ret && k.mv_size >= p.len && !memcmp(k.mv_data, p.p, p.len);
+	     !rc && !ret && k.mv_size >= p.len && (!p.len || !memcmp(k.mv_data, p.p, p.len));
 	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
 		ret = fn((const char *)k.mv_data + p.len, k.mv_size - p.len, v.mv_data, v.mv_size, arg);
 	mdb_cursor_close(c);

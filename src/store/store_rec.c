@@ -228,7 +228,8 @@ static int store_failed(struct txn *t, const struct record *r, int rc, char **ca
 /* Version 1 and timestamps; imports of kam's own exports keep theirs. */
 static void store_stamp_new(struct txn *t, struct record *r)
 {
-	r->version = 1;
+	if (!r->created || !r->version)
+		r->version = 1;
 	if (!r->created) {
 		r->created = r->updated = t->now;
 		free(r->updated_by);

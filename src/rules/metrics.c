@@ -1,0 +1,398 @@
+/* Account metrics for the rules, computed for all accounts at once: one scan
+ * per entity, aggregated into arrays indexed by account id (ids are dense,
+ * from a counter), so rescoring never does per-account index lookups. */
+#include "kam/rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kam/err.h"
+
+#define T_NUM ET_NUM
+#define T_STR ET_STR
+#define T_BOOL ET_BOOL
+#define METRIC_DEF(id, name, type, help) {name, T_##type, help},
+const struct metric_def metric_defs[M__COUNT] = {KAM_METRICS(METRIC_DEF)};
+#undef METRIC_DEF
+
+#define NEVER_DAYS 9999
+#define HIST_YEARS 32 /* bit k of the buying mask: year Y - k had revenue */
+#define MAX_DEPTH 64
+
+int metric_lookup(const char *name)
+{
+	for (int i = 0; i < M__COUNT; i++)
+		if (strcmp(metric_defs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Per-account working data beyond the metric values themselves. */
+struct acc_work {
+	int64_t rev[3], budget[3], margin_x_rev[3]; /* index k: year Y - k */
+	uint32_t buying;                            /* bit k: year Y - k had revenue */
+	int64_t last_dm;                            /* days; 0 = never */
+	int visits, private_visits;
+	uint32_t province_off; /* into strings, +1; 0 = unset */
+	unsigned char archived;
+};
+
+/* (account, contact) pairs of decision makers: open addressing. */
+struct pairset {
+	uint64_t *k; /* account << 32 | contact; 0 = empty */
+	size_t cap, n;
+};
+
+static uint64_t pair_key(uint64_t a, uint64_t c)
+{
+	return (a << 32) ^ (c & 0xffffffffu) ^ ((c >> 32) << 16);
+}
+
+static size_t pair_slot(const struct pairset *s, uint64_t key)
+{
+	size_t h = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 17) & (s->cap - 1);
+	while (s->k[h] && s->k[h] != key)
+		h = (h + 1) & (s->cap - 1);
+	return h;
+}
+
+static void pair_add(struct pairset *s, uint64_t key)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		struct pairset old = *s;
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->k = xcalloc(s->cap, sizeof *s->k);
+		s->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.k[i])
+				s->k[pair_slot(s, old.k[i])] = old.k[i], s->n++;
+		free(old.k);
+	}
+	size_t h = pair_slot(s, key);
+	if (!s->k[h]) {
+		s->k[h] = key;
+		s->n++;
+	}
+}
+
+static int pair_has(const struct pairset *s, uint64_t key)
+{
+	return s->cap && s->k[pair_slot(s, key)] == key;
+}
+
+struct ctx {
+	struct metric_set *m;
+	struct acc_work *w;
+	const struct kam_config *cfg;
+	uint64_t cap;
+	int year;
+	int64_t today; /* days */
+	struct buf strings;
+	struct pairset dm;
+};
+
+static struct expr_value *row(struct ctx *c, uint64_t id)
+{
+	return &c->m->v[id * M__COUNT];
+}
+
+static int in_range(struct ctx *c, uint64_t id)
+{
+	return id <= c->m->max_id && c->m->present[id];
+}
+
+static void grow(struct ctx *c, uint64_t id)
+{
+	if (id < c->cap)
+		return;
+	uint64_t cap = c->cap ? c->cap : 1024;
+	while (cap <= id)
+		cap *= 2;
+	struct metric_set *m = c->m;
+	m->present = xrealloc(m->present, cap);
+	m->v = xrealloc(m->v, cap * M__COUNT * sizeof *m->v);
+	m->names = xrealloc(m->names, cap * sizeof *m->names);
+	m->parent = xrealloc(m->parent, cap * sizeof *m->parent);
+	c->w = xrealloc(c->w, cap * sizeof *c->w);
+	memset(m->present + c->cap, 0, cap - c->cap);
+	memset(m->names + c->cap, 0, (cap - c->cap) * sizeof *m->names);
+	memset(c->w + c->cap, 0, (cap - c->cap) * sizeof *c->w);
+	c->cap = cap;
+}
+
+static const char *enum_str(const struct record *r, int f)
+{
+	/* Enum codes point into the static schema tables: nothing to copy. */
+	const struct field *fd = &r->ent->fields[f];
+	if (!r->v[f].set || !r->v[f].s)
+		return NULL;
+	int i = enum_index(fd->enums, r->v[f].s);
+	return i < 0 ? NULL : fd->enums[i];
+}
+
+static int visit_account(const struct record *r, void *arg)
+{
+	struct ctx *c = arg;
+	uint64_t id = r->id;
+	grow(c, id);
+	if (id > c->m->max_id)
+		c->m->max_id = id;
+	c->m->present[id] = r->v[ACCOUNT_ARCHIVED].i ? 2 : 1;
+	c->m->names[id] = xstrdup(record_name(r));
+	c->m->parent[id] = r->v[ACCOUNT_PARENT].set ? (uint64_t)r->v[ACCOUNT_PARENT].i : 0;
+	struct expr_value *v = row(c, id);
+	for (int i = 0; i < M__COUNT; i++) {
+		v[i].type = metric_defs[i].type;
+		v[i].num = 0;
+		v[i].str = NULL;
+	}
+	v[M_PROCUREMENT].str = enum_str(r, ACCOUNT_PROCUREMENT);
+	v[M_POSITION].str = enum_str(r, ACCOUNT_POSITION);
+	v[M_SCALE].str = enum_str(r, ACCOUNT_SCALE);
+	v[M_INDUSTRY].str = enum_str(r, ACCOUNT_INDUSTRY);
+	v[M_STAGE].str = enum_str(r, ACCOUNT_STAGE);
+	v[M_EMPLOYEES].num = (double)r->v[ACCOUNT_EMPLOYEES].i;
+	v[M_KEY_FLAG].num = r->v[ACCOUNT_KEY].i != 0;
+	v[M_STRATEGIC_FLAG].num = r->v[ACCOUNT_STRATEGIC].i != 0;
+	v[M_DAYS_SINCE_DM].num = NEVER_DAYS;
+	struct acc_work *w = &c->w[id];
+	memset(w, 0, sizeof *w);
+	w->archived = r->v[ACCOUNT_ARCHIVED].i != 0;
+	if (r->v[ACCOUNT_PROVINCE].set && r->v[ACCOUNT_PROVINCE].s) {
+		w->province_off = (uint32_t)c->strings.len + 1;
+		buf_add(&c->strings, r->v[ACCOUNT_PROVINCE].s, strlen(r->v[ACCOUNT_PROVINCE].s) + 1);
+	}
+	return 0;
+}
+
+static int visit_year(const struct record *r, void *arg)
+{
+	struct ctx *c = arg;
+	uint64_t id = (uint64_t)r->v[AY_ACCOUNT].i;
+	int k = c->year - (int)r->v[AY_YEAR].i;
+	if (!in_range(c, id) || k < 0 || k >= HIST_YEARS)
+		return 0;
+	struct acc_work *w = &c->w[id];
+	int64_t rev = r->v[AY_REVENUE].i;
+	if (rev > 0)
+		w->buying |= (uint32_t)1 << k;
+	if (k < 3) {
+		w->rev[k] += rev;
+		w->budget[k] += r->v[AY_BUDGET].i;
+		w->margin_x_rev[k] += rev * r->v[AY_MARGIN].i;
+	}
+	return 0;
+}
+
+static int stage_probability(const struct kam_config *cfg, const char *stage)
+{
+	const struct conf_label *lb = stage && cfg ? conf_enum_value(cfg, kam_enum_opp_stage, stage) : NULL;
+	return lb ? lb->probability : 0;
+}
+
+static int visit_opp(const struct record *r, void *arg)
+{
+	struct ctx *c = arg;
+	uint64_t id = (uint64_t)r->v[OPP_ACCOUNT].i;
+	if (!in_range(c, id) || r->v[OPP_YEAR].i != c->year)
+		return 0;
+	struct expr_value *v = row(c, id);
+	const char *status = r->v[OPP_STATUS].set ? r->v[OPP_STATUS].s : "open";
+	if (strcmp(status, "lost") != 0 && r->v[OPP_STRATEGIC].i)
+		v[M_STRATEGIC_OPPS].num += 1;
+	if (strcmp(status, "open") != 0)
+		return 0;
+	double amount = (double)r->v[OPP_AMOUNT].i / 100.0;
+	int prob = r->v[OPP_PROBABILITY].set ? (int)r->v[OPP_PROBABILITY].i
+					     : stage_probability(c->cfg, enum_str(r, OPP_STAGE));
+	v[M_PIPELINE].num += amount;
+	v[M_WEIGHTED_PIPELINE].num += amount * prob / 100.0;
+	return 0;
+}
+
+static int is_dm_role(const char *role)
+{
+	return role && (strcmp(role, "economic_buyer") == 0 || strcmp(role, "decision_maker") == 0);
+}
+
+static int visit_account_contact(const struct record *r, void *arg)
+{
+	struct ctx *c = arg;
+	uint64_t id = (uint64_t)r->v[AC_ACCOUNT].i;
+	if (!in_range(c, id))
+		return 0;
+	/* A role that ended is history, not coverage. */
+	if (r->v[AC_END].set && date_to_days(r->v[AC_END].i) < c->today)
+		return 0;
+	struct expr_value *v = row(c, id);
+	if (is_dm_role(r->v[AC_ROLE].s)) {
+		v[M_DECISION_MAKERS].num += 1;
+		pair_add(&c->dm, pair_key(id, (uint64_t)r->v[AC_CONTACT].i));
+	}
+	if (r->v[AC_KEY].i) {
+		v[M_KEY_CONTACTS].num += 1;
+		/* ab_coverage holds the covered count until finish() divides. */
+		if (r->v[AC_OWNER_A].set && r->v[AC_OWNER_B].set && r->v[AC_OWNER_A].i != r->v[AC_OWNER_B].i)
+			v[M_AB_COVERAGE].num += 1;
+	}
+	return 0;
+}
+
+static int is_visit(const char *type)
+{
+	return type && strcmp(type, "call") != 0 && strcmp(type, "email") != 0;
+}
+
+static int visit_activity(const struct record *r, void *arg)
+{
+	struct ctx *c = arg;
+	uint64_t id = (uint64_t)r->v[ACT_ACCOUNT].i;
+	if (!in_range(c, id))
+		return 0;
+	const char *status = r->v[ACT_STATUS].s;
+	if (status && strcmp(status, "cancelled") == 0)
+		return 0;
+	int64_t day = date_to_days(r->v[ACT_DATE].i);
+	if (day > c->today)
+		return 0; /* planned, not happened */
+	struct acc_work *w = &c->w[id];
+	int window = c->cfg ? c->cfg->checks.private_visit_window : 90;
+	if (day > c->today - window) {
+		row(c, id)[M_ACTIVITIES_90D].num += 1;
+		if (is_visit(r->v[ACT_TYPE].s)) {
+			w->visits++;
+			if (strcmp(r->v[ACT_TYPE].s, "private_visit") == 0)
+				w->private_visits++;
+		}
+	}
+	if (day <= w->last_dm || !r->v[ACT_CONTACTS].set || !r->v[ACT_CONTACTS].s)
+		return 0;
+	for (const char *p = r->v[ACT_CONTACTS].s; *p;) {
+		uint64_t cid = strtoull(p, NULL, 10);
+		if (pair_has(&c->dm, pair_key(id, cid))) {
+			w->last_dm = day;
+			break;
+		}
+		p += strcspn(p, ";");
+		p += *p == ';';
+	}
+	return 0;
+}
+
+static int visit_complaint(const struct record *r, void *arg)
+{
+	struct ctx *c = arg;
+	uint64_t id = (uint64_t)r->v[CMP_ACCOUNT].i;
+	if (!in_range(c, id))
+		return 0;
+	const char *s = r->v[CMP_STATUS].s;
+	int open = s ? strcmp(s, "open") == 0 || strcmp(s, "in_progress") == 0 : !r->v[CMP_RESOLVED].set;
+	if (open)
+		row(c, id)[M_OPEN_COMPLAINTS].num += 1;
+	return 0;
+}
+
+static double pct(double a, double b)
+{
+	return b == 0 ? 0 : a * 100.0 / b;
+}
+
+/* Derived metrics and hierarchy roll-ups once every scan is done. */
+static void finish(struct ctx *c)
+{
+	struct metric_set *m = c->m;
+	for (uint64_t id = 0; id <= m->max_id; id++) {
+		if (!m->present[id])
+			continue;
+		struct acc_work *w = &c->w[id];
+		struct expr_value *v = row(c, id);
+		v[M_REVENUE].num = (double)w->rev[0] / 100.0;
+		v[M_REVENUE_PREV].num = (double)w->rev[1] / 100.0;
+		v[M_REVENUE_3Y].num = (double)(w->rev[0] + w->rev[1] + w->rev[2]) / 100.0;
+		v[M_BUDGET].num = (double)w->budget[0] / 100.0;
+		v[M_BUDGET_3Y].num = (double)(w->budget[0] + w->budget[1] + w->budget[2]) / 100.0;
+		v[M_MARGIN].num = w->rev[0] ? (double)w->margin_x_rev[0] / (double)w->rev[0] : 0;
+		int64_t r3 = w->rev[0] + w->rev[1] + w->rev[2];
+		v[M_MARGIN_3Y].num =
+		    r3 ? (double)(w->margin_x_rev[0] + w->margin_x_rev[1] + w->margin_x_rev[2]) / (double)r3 : 0;
+		/* The plan year may not have revenue booked yet: count from the
+		 * year before then. */
+		uint32_t mask = w->buying & 1 ? w->buying : w->buying >> 1;
+		int n = 0;
+		while (n < HIST_YEARS && (mask >> n) & 1)
+			n++;
+		v[M_BUYING_YEARS].num = n;
+		v[M_GROWTH].num = w->rev[1] ? pct((double)(w->rev[0] - w->rev[1]), (double)w->rev[1]) : 0;
+		v[M_SHARE_OF_WALLET].num = pct((double)w->rev[0], (double)w->budget[0]);
+		v[M_AB_COVERAGE].num = pct(v[M_AB_COVERAGE].num, v[M_KEY_CONTACTS].num);
+		v[M_DAYS_SINCE_DM].num = w->last_dm ? (double)(c->today - w->last_dm) : NEVER_DAYS;
+		v[M_PRIVATE_RATIO].num = pct(w->private_visits, w->visits);
+		v[M_PROVINCE].str = w->province_off ? c->strings.p + w->province_off - 1 : NULL;
+		v[M_GROUP_REVENUE].num += v[M_REVENUE].num;
+		v[M_GROUP_PIPELINE].num += v[M_PIPELINE].num;
+		/* Roll up into every ancestor; the depth cap breaks parent cycles. */
+		uint64_t p = m->parent[id];
+		for (int d = 0; d < MAX_DEPTH && p && p <= m->max_id && m->present[p]; d++, p = m->parent[p]) {
+			struct expr_value *pv = row(c, p);
+			if (d == 0)
+				pv[M_CHILDREN].num += 1;
+			pv[M_GROUP_REVENUE].num += v[M_REVENUE].num;
+			pv[M_GROUP_PIPELINE].num += v[M_PIPELINE].num;
+		}
+	}
+}
+
+int metrics_compute(struct store *st, const struct kam_config *cfg, int year, int64_t today, struct metric_set **out,
+		    char **cause)
+{
+	struct ctx c = {0};
+	c.m = xcalloc(1, sizeof *c.m);
+	c.cfg = cfg;
+	c.year = year;
+	c.today = date_to_days(today);
+	c.m->year = year;
+	grow(&c, 0);
+	struct txn *t = NULL;
+	int r = store_begin(st, 0, &t);
+	if (r == 0)
+		r = store_scan(t, ENTITY(account), visit_account, &c);
+	if (r == 0)
+		r = store_scan(t, ENTITY(account_year), visit_year, &c);
+	if (r == 0)
+		r = store_scan(t, ENTITY(opportunity), visit_opp, &c);
+	if (r == 0)
+		r = store_scan(t, ENTITY(account_contact), visit_account_contact, &c);
+	if (r == 0)
+		r = store_scan(t, ENTITY(activity), visit_activity, &c);
+	if (r == 0)
+		r = store_scan(t, ENTITY(complaint), visit_complaint, &c);
+	store_abort(t);
+	free(c.dm.k);
+	if (r < 0) {
+		free(c.w);
+		buf_free(&c.strings);
+		metrics_free(c.m);
+		*out = NULL;
+		return set_cause(cause, r, "computing metrics: %s", kam_strerror(r));
+	}
+	finish(&c);
+	free(c.w);
+	c.m->strings = c.strings.p;
+	*out = c.m;
+	return 0;
+}
+
+void metrics_free(struct metric_set *m)
+{
+	if (!m)
+		return;
+	if (m->names)
+		for (uint64_t i = 0; i <= m->max_id; i++)
+			free(m->names[i]);
+	free(m->names);
+	free(m->present);
+	free(m->v);
+	free(m->parent);
+	free(m->strings);
+	free(m);
+}

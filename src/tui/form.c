@@ -1,0 +1,350 @@
+/* The edit form of an account: typed fields validated by the model, saved
+ * in one write txn that carries the version read; a conflicting change by
+ * another user is shown, never overwritten. */
+#include "tui_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kam/err.h"
+#include "kam/text.h"
+#include "kam/util.h"
+
+static const int form_fields[] = {ACCOUNT_NAME,      ACCOUNT_SHORT_NAME, ACCOUNT_INDUSTRY,    ACCOUNT_PROVINCE,
+				  ACCOUNT_CITY,      ACCOUNT_POSITION,   ACCOUNT_PROCUREMENT, ACCOUNT_STAGE,
+				  ACCOUNT_LIFECYCLE, ACCOUNT_KEY,        ACCOUNT_STRATEGIC,   ACCOUNT_NOTES};
+#define NFIELDS ((int)(sizeof form_fields / sizeof form_fields[0]))
+
+struct form {
+	struct record *orig; /* as read: its version goes with the save */
+	struct lineedit le[NFIELDS];
+	char *start[NFIELDS]; /* text when the form opened (or was reloaded) */
+	char *err[NFIELDS];
+	int cur;
+	int confirm_cancel;
+	int conflict;
+	char *note; /* conflict or save problem, shown under the fields */
+	int cy, cx; /* where the terminal cursor goes */
+};
+
+static char *field_text(const struct record *r, int f)
+{
+	struct buf b = {0};
+	buf_adds(&b, "");
+	record_format_field(r, f, &b);
+	return buf_steal(&b);
+}
+
+static void form_fill(struct form *fm, const struct record *r, char **keep)
+{
+	for (int i = 0; i < NFIELDS; i++) {
+		free(fm->start[i]);
+		fm->start[i] = field_text(r, form_fields[i]);
+		le_init(&fm->le[i], keep && keep[i] ? keep[i] : fm->start[i]);
+		free(fm->err[i]);
+		fm->err[i] = NULL;
+	}
+}
+
+void form_open(struct tui *t)
+{
+	const struct record *r = tui_current_account(t);
+	if (t->read_only) {
+		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
+		return;
+	}
+	if (!r) {
+		tui_message(t, 1, "no account to edit");
+		return;
+	}
+	struct form *fm = xcalloc(1, sizeof *fm);
+	fm->orig = record_dup(r);
+	form_fill(fm, r, NULL);
+	t->form = fm;
+	t->dirty = D_ALL;
+}
+
+void form_close(struct tui *t)
+{
+	struct form *fm = t->form;
+	if (!fm)
+		return;
+	for (int i = 0; i < NFIELDS; i++) {
+		le_free(&fm->le[i]);
+		free(fm->start[i]);
+		free(fm->err[i]);
+	}
+	record_free(fm->orig);
+	free(fm->note);
+	free(fm);
+	t->form = NULL;
+	curs_set(0);
+	t->navl.drawn_valid = t->detl.drawn_valid = 0;
+	t->dirty = D_ALL;
+}
+
+static int form_changed(const struct form *fm, int i)
+{
+	char *now = le_text(&fm->le[i]);
+	int changed = strcmp(now, fm->start[i]) != 0;
+	free(now);
+	return changed;
+}
+
+static int form_any_changed(const struct form *fm)
+{
+	for (int i = 0; i < NFIELDS; i++)
+		if (form_changed(fm, i))
+			return 1;
+	return 0;
+}
+
+static void set_note(struct form *fm, char *note)
+{
+	free(fm->note);
+	fm->note = note;
+}
+
+/* Apply the edited fields to a copy of the record read; 0 when all parse. */
+static int form_apply(struct form *fm, struct record *r)
+{
+	int bad = 0;
+	for (int i = 0; i < NFIELDS; i++) {
+		free(fm->err[i]);
+		fm->err[i] = NULL;
+		if (!form_changed(fm, i))
+			continue;
+		char *text = le_text(&fm->le[i]);
+		char *cause = NULL;
+		if (record_parse_field(r, form_fields[i], text, &cause) != 0) {
+			fm->err[i] = cause ? cause : xstrdup("invalid value");
+			if (!bad)
+				fm->cur = i;
+			bad = 1;
+		} else {
+			free(cause);
+		}
+		free(text);
+	}
+	if (!bad) {
+		char *cause = NULL;
+		if (record_validate(r, &cause) != 0) {
+			set_note(fm, xasprintf("not saved: %s", cause ? cause : "invalid record"));
+			bad = 1;
+		}
+		free(cause);
+	}
+	return bad ? -1 : 0;
+}
+
+static void conflict_note(struct tui *t, struct form *fm)
+{
+	struct txn *txn = NULL;
+	struct record *theirs = NULL;
+	struct buf b = {0};
+	if (store_begin(t->st, 0, &txn) == 0 && store_get(txn, ENTITY(account), fm->orig->id, &theirs) == 0) {
+		int *diff = NULL;
+		record_diff(fm->orig, theirs, &diff);
+		buf_addf(&b, "conflict: %s changed this account (version %u -> %u):",
+			 theirs->updated_by ? theirs->updated_by : "someone", fm->orig->version, theirs->version);
+		for (int k = 0; diff && diff[k] >= 0; k++)
+			buf_addf(&b, " %s", theirs->ent->fields[diff[k]].name);
+		buf_adds(&b, ". Ctrl-R reloads theirs and re-applies your edits; Esc cancels.");
+		free(diff);
+	} else {
+		buf_adds(&b, "conflict: the account was changed or deleted meanwhile; Esc cancels.");
+	}
+	store_abort(txn);
+	record_free(theirs);
+	char *clean = text_sanitize(b.p);
+	set_note(fm, clean);
+	buf_free(&b);
+}
+
+static void form_save(struct tui *t)
+{
+	struct form *fm = t->form;
+	if (!form_any_changed(fm)) {
+		form_close(t);
+		tui_message(t, 0, "no changes");
+		return;
+	}
+	struct record *r = record_dup(fm->orig);
+	if (form_apply(fm, r) != 0) {
+		record_free(r);
+		t->dirty |= D_NAV;
+		return;
+	}
+	struct txn *txn = NULL;
+	char *cause = NULL;
+	int rc = store_begin(t->st, 1, &txn);
+	if (!rc) {
+		char *cmd = xasprintf("tui set account %llu", (unsigned long long)r->id);
+		store_txn_set_command(txn, cmd);
+		free(cmd);
+		rc = store_update(txn, r, &cause);
+		if (!rc)
+			rc = store_commit(txn, &cause);
+		else
+			store_abort(txn);
+	}
+	if (rc == KAM_ECONFLICT) {
+		fm->conflict = 1;
+		conflict_note(t, fm);
+	} else if (rc) {
+		set_note(fm, xasprintf("not saved: %s", cause ? cause : kam_strerror(rc)));
+	} else {
+		nav_replace(&t->nav, r);
+		t->det_stale = 1;
+		uint64_t id = r->id;
+		uint32_t v = r->version;
+		form_close(t);
+		tui_message(t, 0, "saved account %llu (version %u)", (unsigned long long)id, v);
+	}
+	free(cause);
+	record_free(r);
+	t->dirty |= D_NAV | D_STATUS;
+}
+
+/* After a conflict: take the stored record as the new base and keep the
+ * user's edits on top of it. */
+static void form_reload(struct tui *t)
+{
+	struct form *fm = t->form;
+	struct txn *txn = NULL;
+	struct record *theirs = NULL;
+	int rc = store_begin(t->st, 0, &txn);
+	if (!rc)
+		rc = store_get(txn, ENTITY(account), fm->orig->id, &theirs);
+	store_abort(txn);
+	if (rc) {
+		set_note(fm, xasprintf("cannot reload: %s", kam_strerror(rc)));
+		return;
+	}
+	char *keep[NFIELDS] = {0};
+	for (int i = 0; i < NFIELDS; i++)
+		if (form_changed(fm, i))
+			keep[i] = le_text(&fm->le[i]);
+	record_free(fm->orig);
+	fm->orig = theirs;
+	form_fill(fm, theirs, keep);
+	for (int i = 0; i < NFIELDS; i++)
+		free(keep[i]);
+	fm->conflict = 0;
+	set_note(fm, xasprintf("reloaded version %u; your edits are re-applied: Ctrl-S saves", theirs->version));
+}
+
+void form_key(struct tui *t, int is_keycode, wint_t ch)
+{
+	struct form *fm = t->form;
+	t->dirty |= D_NAV;
+	if (fm->confirm_cancel) {
+		if (!is_keycode && (ch == 'y' || ch == 'Y'))
+			form_close(t);
+		else
+			fm->confirm_cancel = 0;
+		return;
+	}
+	if (!is_keycode && ch == 27) {
+		if (form_any_changed(fm))
+			fm->confirm_cancel = 1;
+		else
+			form_close(t);
+		return;
+	}
+	int enter = (!is_keycode && (ch == '\r' || ch == '\n')) || (is_keycode && ch == KEY_ENTER);
+	if ((!is_keycode && ch == CTRL('s')) || (enter && fm->cur == NFIELDS - 1)) {
+		form_save(t);
+		return;
+	}
+	if (!is_keycode && ch == CTRL('r') && fm->conflict) {
+		form_reload(t);
+		return;
+	}
+	if (enter || (!is_keycode && ch == '\t') || (is_keycode && ch == KEY_DOWN)) {
+		fm->cur = (fm->cur + 1) % NFIELDS;
+		return;
+	}
+	if ((is_keycode && (ch == KEY_UP || ch == KEY_BTAB))) {
+		fm->cur = (fm->cur + NFIELDS - 1) % NFIELDS;
+		return;
+	}
+	le_key(&fm->le[fm->cur], is_keycode, ch);
+}
+
+static void hint_for(const struct field *f, struct buf *b)
+{
+	if (f->type == FT_ENUM && f->enums) {
+		buf_adds(b, "one of:");
+		for (int k = 0; f->enums[k]; k++)
+			buf_addf(b, " %s", f->enums[k]);
+	} else if (f->type == FT_BOOL) {
+		buf_adds(b, "true or false");
+	} else {
+		buf_adds(b, f->help);
+	}
+}
+
+static void put_row(int y, const char *s, int width, attr_t attr)
+{
+	char *f = text_fit(s, width, TEXT_LEFT);
+	attrset(attr);
+	mvaddstr(y, 0, f);
+	attrset(A_NORMAL);
+	free(f);
+}
+
+void form_draw(struct tui *t)
+{
+	struct form *fm = t->form;
+	int w = t->w, y = 2;
+	char *title = xasprintf(" Edit account %llu (version %u)   Tab/Up/Down move  Ctrl-S save  Esc cancel",
+				(unsigned long long)fm->orig->id, fm->orig->version);
+	put_row(y++, title, w, theme_head);
+	free(title);
+	put_row(y++, "", w, A_NORMAL);
+	int labelw = 16, valw = w / 2 - labelw;
+	for (int i = 0; i < NFIELDS; i++, y++) {
+		const struct field *f = &fm->orig->ent->fields[form_fields[i]];
+		char *label = xasprintf("%s %s", i == fm->cur ? ">" : " ", f->name);
+		put_row(y, label, labelw, i == fm->cur ? A_BOLD : A_NORMAL);
+		free(label);
+		attrset(i == fm->cur ? A_UNDERLINE : A_NORMAL);
+		int cx = le_draw(&fm->le[i], y, labelw, valw);
+		attrset(A_NORMAL);
+		if (i == fm->cur) {
+			fm->cy = y;
+			fm->cx = cx;
+		}
+		struct buf b = {0};
+		if (fm->err[i]) {
+			buf_addf(&b, " ! %s", fm->err[i]);
+		} else if (i == fm->cur) {
+			buf_adds(&b, "  ");
+			hint_for(f, &b);
+		}
+		char *s = text_sanitize(b.p ? b.p : "");
+		char *fit = text_fit(s, w - labelw - valw, TEXT_LEFT);
+		attrset(fm->err[i] ? theme_warn : A_NORMAL);
+		mvaddstr(y, labelw + valw, fit);
+		attrset(A_NORMAL);
+		free(s);
+		free(fit);
+		buf_free(&b);
+	}
+	put_row(y++, "", w, A_NORMAL);
+	const char *note = fm->confirm_cancel ? " discard your changes? y/n" : fm->note ? fm->note : "";
+	char *n = xasprintf(" %s", note);
+	put_row(y++, n, w, fm->conflict || fm->confirm_cancel ? theme_warn : A_NORMAL);
+	free(n);
+	while (y < t->h - 1)
+		put_row(y++, "", w, A_NORMAL);
+}
+
+void form_place_cursor(struct tui *t)
+{
+	if (!t->form || t->prompting)
+		return;
+	move(t->form->cy, t->form->cx);
+	curs_set(1);
+}

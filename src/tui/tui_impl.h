@@ -1,0 +1,155 @@
+#ifndef KAM_TUI_IMPL_H
+#define KAM_TUI_IMPL_H
+
+/* Private to src/tui: the workstation's state and the functions its files
+ * share. The only header of kam that includes <curses.h>. */
+#include <curses.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "kam/detail.h"
+#include "kam/conf.h"
+#include "kam/listmath.h"
+#include "kam/navtree.h"
+#include "kam/store.h"
+
+#ifndef CTRL
+#define CTRL(c) ((c)&0x1f)
+#endif
+
+/* Where an action applies: the navigator, the detail pane, the help screen.
+ * CTX_ANY = either pane; CTX_GLOBAL also works on the help screen. */
+enum ctx { CTX_NAV = 1, CTX_DETAIL = 2, CTX_HELP = 4, CTX_ANY = 3, CTX_LIST = 7, CTX_GLOBAL = 7 };
+
+#define KAM_ACTION_ENUM(ID, name, key, key2, ctx, args, help) DO_##ID,
+#include "actions.def"
+enum action_id { KAM_ACTIONS(KAM_ACTION_ENUM) DO__COUNT };
+#undef KAM_ACTION_ENUM
+
+struct action {
+	const char *name;
+	int key, key2;
+	unsigned ctx;
+	const char *args;
+	const char *help;
+};
+extern const struct action tui_actions[DO__COUNT];
+
+/* A one-line editor over wide characters: moves by character, measures by
+ * display width (CJK takes two columns). */
+struct lineedit {
+	wchar_t *buf;
+	int len, cap, pos;
+	int scroll; /* first character shown */
+};
+
+void le_init(struct lineedit *le, const char *utf8);
+void le_free(struct lineedit *le);
+char *le_text(const struct lineedit *le); /* UTF-8, caller frees */
+/* Apply an editing key; returns 1 if it was an editing key. */
+int le_key(struct lineedit *le, int is_keycode, wint_t ch);
+/* Draw into [y, x, x+width); returns the screen column of the cursor. */
+int le_draw(struct lineedit *le, int y, int x, int width);
+
+/* The one list widget: position math plus what was last drawn, so a cursor
+ * move repaints two rows instead of the pane. */
+struct list {
+	struct listpos pos;
+	int drawn_top, drawn_cur, drawn_valid;
+	int jump_half; /* scroll by half pages (the list shares its lines) */
+};
+
+/* What a list shows: a view supplies these (the vtable of CONVENTIONS 3). */
+struct list_ops {
+	/* Exactly `width` columns of row i into out (text_fit it). */
+	void (*row)(void *ctx, int i, int width, char *out, size_t outsz, int *attr);
+	/* Folded text a search matches against. */
+	int (*matches)(void *ctx, int i, const char *needle);
+};
+
+void list_resize(struct list *l, int n, int height);
+/* Draws rows into [y, y+height) x [x, x+width). full: repaint every row. */
+void list_draw(struct list *l, const struct list_ops *ops, void *ctx, int y, int x, int width, int full, int focused,
+	       int arrow);
+/* Search from the row after (or before) the cursor, wrapping. 1 if found. */
+int list_search(struct list *l, const struct list_ops *ops, void *ctx, const char *needle, int dir);
+
+struct form;
+
+enum dirty { D_TABS = 1, D_NAV = 2, D_DETAIL = 4, D_STATUS = 8, D_ALL = 15 };
+
+struct tui {
+	struct store *st;
+	int read_only;
+	struct kam_config *cfg;   /* kam.yaml, or the built-in defaults */
+	struct score_set *scores; /* YAML rules applied to the data, or NULL */
+	int need_scores;          /* scored after the first frame is out */
+	int w, h;
+	int too_small;
+	unsigned dirty;
+	int quit;
+
+	struct navtree nav;
+	struct list navl;
+	struct detail det;
+	struct list detl;
+	int det_stale;     /* detail must be rebuilt */
+	uint64_t det_want; /* the account the detail shows */
+	int follow;        /* side by side: the detail follows the cursor */
+	int detail_full;   /* one-pane layout: the detail replaces the navigator */
+	int focus;         /* 0 navigator, 1 detail */
+	int plan_year;
+	int arrow; /* compact marker mode */
+
+	int help; /* the help screen is open */
+	struct list helpl;
+	char **help_lines;
+	int nhelp;
+
+	int prompting; /* ':', '/', 'f' or 0 */
+	struct lineedit le;
+	char *history[32];
+	int nhistory, hist_pos;
+
+	char *search; /* folded needle of the last search */
+	char *msg;    /* status line message, cleared by the next key */
+	int msg_warn;
+
+	struct form *form;
+	uint64_t last_txnid;
+};
+
+/* tui.c */
+void tui_message(struct tui *t, int warn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tui_reload(struct tui *t);
+void tui_run_action(struct tui *t, enum action_id a, const char *arg);
+int tui_split(const struct tui *t); /* 1 when navigator and detail are side by side */
+unsigned tui_context(const struct tui *t);
+const struct record *tui_current_account(const struct tui *t);
+
+/* draw.c */
+void draw_frame(struct tui *t);
+void draw_too_small(struct tui *t);
+int draw_nav_width(const struct tui *t);
+extern const struct list_ops nav_list_ops, detail_list_ops, help_list_ops;
+
+/* prompt.c */
+void prompt_open(struct tui *t, int kind, const char *initial);
+void prompt_key(struct tui *t, int is_keycode, wint_t ch);
+void prompt_draw(struct tui *t);
+
+/* help.c */
+void help_open(struct tui *t);
+void help_close(struct tui *t);
+
+/* form.c */
+void form_open(struct tui *t);
+void form_key(struct tui *t, int is_keycode, wint_t ch);
+void form_draw(struct tui *t);
+void form_close(struct tui *t);
+void form_place_cursor(struct tui *t);
+
+/* theme */
+extern attr_t theme_head, theme_warn, theme_cursor, theme_title;
+
+#endif

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Stress suite (not part of make test): tests/stress/run.sh
+#   kill9.sh       kill -9 during imports and kam gen (KILL_RUNS, default 20)
+#   concurrent.sh  PROCS (16) read-modify-write loops for SECONDS_RUN (20) s
+#   readers.sh     stale reader slots of killed processes are cleared
+# Uses the release binary ./kam (make kam) or $KAM. Prints the figures of
+# each part and a summary; exits non-zero if any part failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+export STRESS_TMP=${STRESS_TMP:-$(mktemp -d /tmp/kam_stress.XXXXXX)}
+keep=${KEEP:-}
+[ -n "$keep" ] || trap 'rm -rf "$STRESS_TMP"' EXIT
+status=0
+summary=()
+for part in kill9 concurrent readers; do
+	echo "== $part"
+	"$here/$part.sh" 2>&1 | tee "$STRESS_TMP/$part.log"
+	rc=${PIPESTATUS[0]}
+	summary+=("$(grep -E "^$part: " "$STRESS_TMP/$part.log" | tail -1) [exit $rc]")
+	[ "$rc" -eq 0 ] || status=1
+done
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+exit $status

@@ -1,0 +1,153 @@
+/* The agenda (src/plan/agenda.c): sections, ordering (key accounts first),
+ * horizons and the staff filter, on a temp LMDB. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kam/err.h"
+#include "kam/agenda.h"
+#include "kam/conf.h"
+#include "kam/store.h"
+#include "kam/util.h"
+
+struct fx {
+	char dir[64];
+	struct store *st;
+	struct kam_config *cfg;
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static uint64_t add(struct fx *x, const char *ent, ...)
+{
+	const struct entity *e = entity_by_name(ent);
+	struct txn *t;
+	char *cause = NULL;
+	struct record *r = record_new(e);
+	va_list ap;
+	va_start(ap, ent);
+	for (const char *kv; (kv = va_arg(ap, const char *));) {
+		const char *eq = strchr(kv, '=');
+		char *name = xstrndup(kv, (size_t)(eq - kv));
+		int f = entity_field(e, name);
+		if (f < 0 || record_parse_field(r, f, eq + 1, &cause))
+			fail_msg("%s.%s: %s", ent, name, cause ? cause : "unknown field");
+		free(name);
+	}
+	va_end(ap);
+	assert_int_equal(store_begin(x->st, 1, &t), 0);
+	if (store_insert(t, r, &cause))
+		fail_msg("insert %s: %s", ent, cause);
+	assert_int_equal(store_commit(t, NULL), 0);
+	uint64_t id = r->id;
+	record_free(r);
+	return id;
+}
+
+static int setup(void **state)
+{
+	struct fx *x = xcalloc(1, sizeof *x);
+	snprintf(x->dir, sizeof x->dir, "/tmp/kam_test_agenda.XXXXXX");
+	assert_non_null(mkdtemp(x->dir));
+	char *db = xasprintf("%s/db", x->dir);
+	assert_int_equal(store_open(&x->st, db, STORE_CREATE, NULL), 0);
+	free(db);
+	assert_int_equal(conf_load_defaults(&x->cfg, NULL), 0);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+	store_close(x->st);
+	conf_free(x->cfg);
+	nftw(x->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(x);
+	return 0;
+}
+
+static void fill(struct fx *x)
+{
+	add(x, "staff", "name=Li", NULL);
+	add(x, "staff", "name=Wang", NULL);
+	add(x, "account", "name=Small", "kam=2", NULL);
+	add(x, "account", "name=Key", "key=true", "kam=1", NULL);
+	add(x, "contact", "name=Six", "dates=birthday:11-29", NULL);   /* today + 6: in the week */
+	add(x, "contact", "name=Seven", "dates=birthday:11-30", NULL); /* today + 7: not */
+	add(x, "account_contact", "account=2", "contact=1", "key=true", NULL);
+	add(x, "account_contact", "account=2", "contact=2", "key=true", NULL);
+	add(x, "opportunity", "account=1", "year=2026", "title=SmallSoon", "decision_date=2026-11-25", NULL);
+	add(x, "opportunity", "account=2", "year=2026", "title=KeyLater", "decision_date=2026-12-20", NULL);
+	add(x, "opportunity", "account=2", "year=2026", "title=KeyWon", "decision_date=2026-11-30", "status=won", NULL);
+	add(x, "opportunity", "account=2", "year=2027", "title=Far", "decision_date=2026-12-23", NULL); /* day 30 */
+	add(x, "activity", "account=2", "type=office_visit", "title=Afternoon", "date=2026-11-23", "time=14:00", NULL);
+	add(x, "activity", "account=1", "type=office_visit", "title=Morning", "date=2026-11-23", "time=09:00", NULL);
+	add(x, "activity", "account=1", "type=office_visit", "title=Done", "date=2026-11-23", "status=done", NULL);
+}
+
+static void test_sections_and_order(void **state)
+{
+	struct fx *x = *state;
+	fill(x);
+	struct agenda_opts o = {30, 0, 20261123};
+	struct agenda a;
+	assert_int_equal(agenda_build(x->st, x->cfg, &o, &a, NULL), 0);
+	const char *want[][2] = {
+		{"Activities", "Morning"}, {"Activities", "Afternoon"}, {"Overdue contacts", "Six"},
+		{"Overdue contacts", "Seven"}, {"Decisions", "KeyLater"}, {"Decisions", "SmallSoon"},
+		{"Personal dates", "Six"},
+	};
+	size_t nw = sizeof want / sizeof want[0];
+	for (size_t i = 0; i < a.n && i < nw; i++) {
+		assert_string_equal(agenda_section_titles[a.items[i].section], want[i][0]);
+		assert_string_equal(a.items[i].what, want[i][1]);
+	}
+	assert_int_equal(a.n, nw);
+	assert_true(a.findings > 0);
+	agenda_free(&a);
+}
+
+static void test_staff_and_days(void **state)
+{
+	struct fx *x = *state;
+	fill(x);
+	struct agenda_opts o = {3, 2, 20261123}; /* Wang: the Small account; decisions within 3 days */
+	struct agenda a;
+	assert_int_equal(agenda_build(x->st, x->cfg, &o, &a, NULL), 0);
+	assert_int_equal(a.n, 2);
+	assert_string_equal(a.items[0].what, "Morning");
+	assert_string_equal(a.items[1].what, "SmallSoon");
+	agenda_free(&a);
+	o.staff = 1;
+	o.days = 31; /* day 30 is inside now: Far appears */
+	assert_int_equal(agenda_build(x->st, x->cfg, &o, &a, NULL), 0);
+	int far = 0;
+	for (size_t i = 0; i < a.n; i++)
+		far += !strcmp(a.items[i].what, "Far");
+	assert_int_equal(far, 1);
+	agenda_free(&a);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_setup_teardown(test_sections_and_order, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_staff_and_days, setup, teardown),
+};
+
+int main(void)
+{
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

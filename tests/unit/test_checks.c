@@ -1,0 +1,320 @@
+/* KAM checks (src/plan/checks.c) on hand-made records in a temp LMDB: each
+ * check with records that trigger it and records just inside the limit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kam/checks.h"
+#include "kam/conf.h"
+#include "kam/err.h"
+#include "kam/store.h"
+#include "kam/util.h"
+
+#define TODAY 20261123
+
+struct fx {
+	char dir[64];
+	struct store *st;
+	struct kam_config *cfg;
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Insert a record from "field=value" strings, NULL-terminated. */
+static uint64_t add(struct fx *x, const char *ent, ...)
+{
+	const struct entity *e = entity_by_name(ent);
+	struct txn *t;
+	char *cause = NULL;
+	struct record *r = record_new(e);
+	va_list ap;
+	va_start(ap, ent);
+	for (const char *kv; (kv = va_arg(ap, const char *));) {
+		const char *eq = strchr(kv, '=');
+		char *name = xstrndup(kv, (size_t)(eq - kv));
+		int f = entity_field(e, name);
+		if (f < 0 || record_parse_field(r, f, eq + 1, &cause))
+			fail_msg("%s.%s: %s", ent, name, cause ? cause : "unknown field");
+		free(name);
+	}
+	va_end(ap);
+	assert_int_equal(store_begin(x->st, 1, &t), 0);
+	if (store_insert(t, r, &cause))
+		fail_msg("insert %s: %s", ent, cause);
+	assert_int_equal(store_commit(t, NULL), 0);
+	uint64_t id = r->id;
+	record_free(r);
+	return id;
+}
+
+static int setup(void **state)
+{
+	struct fx *x = xcalloc(1, sizeof *x);
+	snprintf(x->dir, sizeof x->dir, "/tmp/kam_test_checks.XXXXXX");
+	assert_non_null(mkdtemp(x->dir));
+	char *db = xasprintf("%s/db", x->dir);
+	assert_int_equal(store_open(&x->st, db, STORE_CREATE, NULL), 0);
+	free(db);
+	assert_int_equal(conf_load_defaults(&x->cfg, NULL), 0);
+	x->cfg->plan_year = 2026;
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+	store_close(x->st);
+	conf_free(x->cfg);
+	nftw(x->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(x);
+	return 0;
+}
+
+/* Findings of one check, as "id" list; returns the count. */
+static size_t run(struct fx *x, enum check_id k, uint64_t *ids, size_t max)
+{
+	struct check_filter f = {0, (int)k, TODAY};
+	struct finding *v = NULL;
+	size_t n = 0;
+	assert_int_equal(checks_run(x->st, x->cfg, &f, &v, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i].check, k);
+		assert_non_null(v[i].msg);
+		if (i < max)
+			ids[i] = v[i].id;
+	}
+	checks_free(v, n);
+	return n;
+}
+
+static char *id_s(uint64_t id)
+{
+	static char b[8][24];
+	static int i;
+	i = (i + 1) % 8;
+	snprintf(b[i], sizeof b[i], "%llu", (unsigned long long)id);
+	return b[i];
+}
+
+static void test_brand_after_decision(void **state)
+{
+	struct fx *x = *state;
+	uint64_t a = add(x, "account", "name=Acme", "key=true", NULL);
+	uint64_t o = add(x, "opportunity", "account=1", "year=2027", "title=Core", "decision_date=2027-03-31", NULL);
+	(void)a;
+	/* ends exactly lead_days (14) before: fine; one day later: finding */
+	add(x, "activity", "account=1", "type=exhibition", "date=2027-03-17", "opportunity=1", "guests=1", "days=1",
+	    "cost_per_guest_day=10", NULL);
+	add(x, "activity", "account=1", "type=exhibition", "date=2027-03-16", "duration_days=2", "opportunity=1",
+	    "guests=1", "days=1", "cost_per_guest_day=10", NULL);
+	uint64_t bad = add(x, "activity", "account=1", "type=exhibition", "date=2027-03-16", "duration_days=3",
+			   "opportunity=1", "guests=1", "days=1", "cost_per_guest_day=10", NULL);
+	uint64_t ids[4];
+	assert_int_equal(run(x, CHK_BRAND_AFTER_DECISION, ids, 4), 1);
+	assert_int_equal(ids[0], bad);
+	assert_int_equal(run(x, CHK_BRAND_NO_OPP, ids, 4), 0);
+	(void)o;
+}
+
+static void test_brand_no_opportunity_and_budget(void **state)
+{
+	struct fx *x = *state;
+	add(x, "account", "name=Acme", NULL);
+	uint64_t b = add(x, "activity", "account=1", "type=exhibition", "date=2026-12-01", NULL);
+	add(x, "activity", "account=1", "type=office_visit", "date=2026-12-01", NULL); /* not a brand activity */
+	uint64_t ids[4];
+	assert_int_equal(run(x, CHK_BRAND_NO_OPP, ids, 4), 1);
+	assert_int_equal(ids[0], b);
+	assert_int_equal(run(x, CHK_BRAND_BUDGET, ids, 4), 1); /* no guests/cost: no budget */
+	assert_int_equal(ids[0], b);
+}
+
+/* "field=value" with a formatted value, from a rotating static buffer. */
+static const char *kv(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *kv(const char *fmt, ...)
+{
+	static char b[16][64];
+	static int i;
+	i = (i + 1) % 16;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b[i], sizeof b[i], fmt, ap);
+	va_end(ap);
+	return b[i];
+}
+
+static void test_ab_owners(void **state)
+{
+	struct fx *x = *state;
+	add(x, "account", "name=Acme", "key=true", NULL);
+	uint64_t s1 = add(x, "staff", "name=Li", NULL), s2 = add(x, "staff", "name=Wang", NULL);
+	uint64_t gone = add(x, "staff", "name=Zhao", "status=left", NULL);
+	uint64_t ok = add(x, "contact", "name=Ok", NULL), nob = add(x, "contact", "name=NoB", NULL);
+	uint64_t left = add(x, "contact", "name=Gone", NULL), notkey = add(x, "contact", "name=NotKey", NULL);
+	add(x, "account_contact", "account=1", kv("contact=%s", id_s(ok)), "key=true", kv("owner_a=%s", id_s(s1)),
+	    kv("owner_b=%s", id_s(s2)), NULL);
+	add(x, "account_contact", "account=1", kv("contact=%s", id_s(nob)), "key=true", kv("owner_a=%s", id_s(s1)),
+	    NULL);
+	add(x, "account_contact", "account=1", kv("contact=%s", id_s(left)), "key=true", kv("owner_a=%s", id_s(s1)),
+	    kv("owner_b=%s", id_s(gone)), NULL);
+	add(x, "account_contact", "account=1", kv("contact=%s", id_s(notkey)), NULL);
+	uint64_t ids[8];
+	assert_int_equal(run(x, CHK_AB_OWNERS, ids, 8), 2);
+	assert_true((ids[0] == nob && ids[1] == left) || (ids[0] == left && ids[1] == nob));
+}
+
+static void test_contact_cadence(void **state)
+{
+	struct fx *x = *state;
+	/* strategic account, economic buyer: cadence 30 days in the defaults */
+	add(x, "account", "name=Acme", "strategic=true", NULL);
+	uint64_t c30 = add(x, "contact", "name=Thirty", NULL), c31 = add(x, "contact", "name=ThirtyOne", NULL);
+	uint64_t never = add(x, "contact", "name=Never", NULL);
+	const uint64_t cs[] = {c30, c31, never};
+	for (int i = 0; i < 3; i++)
+		add(x, "account_contact", "account=1", kv("contact=%s", id_s(cs[i])), "key=true",
+		    "role=economic_buyer", NULL);
+	add(x, "activity", "account=1", "type=office_visit", "date=2026-10-24", kv("contacts=%s", id_s(c30)), NULL);
+	add(x, "activity", "account=1", "type=office_visit", "date=2026-10-23", kv("contacts=%s", id_s(c31)), NULL);
+	/* a cancelled activity does not count as contact */
+	add(x, "activity", "account=1", "type=office_visit", "date=2026-11-20", "status=cancelled",
+	    kv("contacts=%s", id_s(c31)), NULL);
+	uint64_t ids[8];
+	assert_int_equal(run(x, CHK_CONTACT_CADENCE, ids, 8), 2);
+	assert_int_equal(ids[0], c31);
+	assert_int_equal(ids[1], never);
+	/* two contacts touched in the window: not single-threaded; a key account
+	 * where one contact was touched (twice) is */
+	assert_int_equal(run(x, CHK_SINGLE_THREADED, ids, 8), 0);
+	uint64_t solo = add(x, "account", "name=Solo", "key=true", NULL);
+	add(x, "activity", kv("account=%s", id_s(solo)), "type=call", "date=2026-11-01", kv("contacts=%s", id_s(never)),
+	    NULL);
+	add(x, "activity", kv("account=%s", id_s(solo)), "type=call", "date=2026-11-02", kv("contacts=%s", id_s(never)),
+	    NULL);
+	assert_int_equal(run(x, CHK_SINGLE_THREADED, ids, 8), 1);
+	assert_int_equal(ids[0], solo);
+}
+
+static void test_complaint_sla(void **state)
+{
+	struct fx *x = *state;
+	add(x, "account", "name=Acme", NULL);
+	/* high: 7 days */
+	add(x, "complaint", "account=1", "opened=2026-11-16", "severity=high", "status=open", NULL);
+	uint64_t late = add(x, "complaint", "account=1", "opened=2026-11-15", "severity=high", "status=open", NULL);
+	add(x, "complaint", "account=1", "opened=2026-01-01", "severity=high", "status=resolved", NULL);
+	uint64_t ids[4];
+	assert_int_equal(run(x, CHK_COMPLAINT_SLA, ids, 4), 1);
+	assert_int_equal(ids[0], late);
+}
+
+static void test_opportunity_overdue_and_roles(void **state)
+{
+	struct fx *x = *state;
+	add(x, "account", "name=Acme", "key=true", NULL);
+	uint64_t late = add(x, "opportunity", "account=1", "year=2026", "title=Late", "decision_date=2026-11-22",
+			    "status=open", NULL);
+	add(x, "opportunity", "account=1", "year=2026", "title=Today", "decision_date=2026-11-23", NULL);
+	add(x, "opportunity", "account=1", "year=2026", "title=Won", "decision_date=2026-11-01", "status=won", NULL);
+	uint64_t ids[8];
+	assert_int_equal(run(x, CHK_OPP_OVERDUE, ids, 8), 1);
+	assert_int_equal(ids[0], late);
+	/* buying roles: give "Late" all four, the open "Today" none */
+	uint64_t c = add(x, "contact", "name=P", NULL);
+	const char *roles[] = {"economic", "user", "technical", "coach"};
+	for (int i = 0; i < 4; i++)
+		add(x, "opp_contact", kv("opportunity=%s", id_s(late)), kv("contact=%s", id_s(c)),
+		    kv("buying_role=%s", roles[i]), NULL);
+	assert_int_equal(run(x, CHK_BUYING_ROLES, ids, 8), 1);
+	assert_int_not_equal(ids[0], late);
+}
+
+static void test_plan_sections(void **state)
+{
+	struct fx *x = *state;
+	add(x, "account", "name=NoPlan", "key=true", NULL);
+	add(x, "account", "name=Full", "key=true", NULL);
+	add(x, "account", "name=Half", "key=true", NULL);
+	add(x, "account", "name=Small", NULL); /* not key: no plan needed */
+	add(x, "plan", "account=2", "year=2026", "profile=p", "decision_process=d", "product_mix=m", "goals=g", NULL);
+	uint64_t half = add(x, "plan", "account=3", "year=2026", "profile=p", NULL);
+	uint64_t ids[8];
+	assert_int_equal(run(x, CHK_PLAN_SECTIONS, ids, 8), 2);
+	assert_int_equal(ids[0], 1);    /* account without plan */
+	assert_int_equal(ids[1], half); /* plan missing sections */
+}
+
+static void test_exec_and_private_visits(void **state)
+{
+	struct fx *x = *state;
+	add(x, "account", "name=Recent", "strategic=true", NULL);
+	add(x, "account", "name=Old", "strategic=true", NULL);
+	/* exec_meeting_days 180: 2026-05-27 is 180 days before today */
+	add(x, "activity", "account=1", "type=executive_visit", "date=2026-05-27", NULL);
+	add(x, "activity", "account=2", "type=executive_visit", "date=2026-05-26", NULL);
+	uint64_t ids[8];
+	assert_int_equal(run(x, CHK_EXEC_MEETING, ids, 8), 1);
+	assert_int_equal(ids[0], 2);
+	/* private visits: account 1 has 1 visit in 90 days, 0 private -> below 20% */
+	add(x, "activity", "account=1", "type=office_visit", "date=2026-11-01", NULL);
+	add(x, "activity", "account=2", "type=private_visit", "date=2026-11-01", NULL);
+	assert_int_equal(run(x, CHK_PRIVATE_VISITS, ids, 8), 1);
+	assert_int_equal(ids[0], 1);
+}
+
+static void test_team_functions_and_filter(void **state)
+{
+	struct fx *x = *state;
+	add(x, "account", "name=Acme", NULL);
+	add(x, "account", "name=Other", NULL);
+	uint64_t am = add(x, "staff", "name=AM", "function=account_manager", NULL);
+	uint64_t so = add(x, "staff", "name=SO", "function=solution", NULL);
+	uint64_t full = add(x, "opportunity", "account=1", "year=2026", "title=Full", NULL);
+	uint64_t part = add(x, "opportunity", "account=2", "year=2026", "title=Part", NULL);
+	add(x, "team", kv("staff=%s", id_s(am)), kv("opportunity=%s", id_s(full)), "phase=initiation", NULL);
+	add(x, "team", kv("staff=%s", id_s(so)), kv("opportunity=%s", id_s(full)), "phase=initiation", NULL);
+	add(x, "team", kv("staff=%s", id_s(am)), kv("opportunity=%s", id_s(part)), "phase=initiation", NULL);
+	uint64_t ids[8];
+	assert_int_equal(run(x, CHK_TEAM_FUNCTIONS, ids, 8), 1);
+	assert_int_equal(ids[0], part);
+	/* the account filter keeps account 1's findings only */
+	struct check_filter f = {1, CHK_TEAM_FUNCTIONS, TODAY};
+	struct finding *v;
+	size_t n;
+	assert_int_equal(checks_run(x->st, x->cfg, &f, &v, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	checks_free(v, n);
+	assert_int_equal(check_lookup("plan_sections"), CHK_PLAN_SECTIONS);
+	assert_int_equal(check_lookup("nope"), -1);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_setup_teardown(test_brand_after_decision, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_brand_no_opportunity_and_budget, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_ab_owners, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_contact_cadence, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_complaint_sla, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_opportunity_overdue_and_roles, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_plan_sections, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_exec_and_private_visits, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_team_functions_and_filter, setup, teardown),
+};
+
+int main(void)
+{
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
