@@ -25,6 +25,7 @@ for h in tests/fuzz/fuzz_*.c; do
 	case $name in
 	fuzz_conf) seeds="config tests/config" ;;
 	fuzz_expr) seeds="tests/fuzz/seeds_expr" ;;
+	fuzz_csv | fuzz_json) seeds="tests/fixtures" ;;
 	esac
 	echo "fuzz: $name for ${secs}s"
 	# shellcheck disable=SC2086
