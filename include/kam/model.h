@@ -132,6 +132,18 @@ int record_diff(const struct record *a, const struct record *b, int **out);
 void record_encode(const struct record *r, struct buf *out);
 int record_decode(const struct entity *e, uint64_t id, const void *data, size_t len,
 		  struct record **out);
+/* Decode only the fields whose bit (1ull << f) is set in field_mask into an
+ * existing record r of the same entity (from record_new), for whole-table
+ * scans. Masked fields are reset first, so afterwards they hold exactly this
+ * row's values (unset: set 0, i 0, s NULL, as after record_decode); other
+ * fields are skipped without allocation and left as they were; updated_by
+ * and ext_id are not copied. Text buffers of masked fields are owned by r
+ * and reused from row to row (reallocated only when too small): a value
+ * read through r is valid until the next decode into r, so callers copy
+ * what they keep. record_free(r) releases everything. KAM_ESTORE when
+ * corrupt (r's masked fields are then unspecified). */
+#define FIELD_BIT(f) (1ull << (f))
+int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask);
 
 /* JSON object of a record: {"id":1,"version":2,...,fields}. Unset fields are
  * omitted; flags select header fields and sensitive ones. */

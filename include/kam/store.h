@@ -59,6 +59,11 @@ int store_delete(struct txn *t, const struct entity *e, uint64_t id, int cascade
  * a non-zero return stops the scan and is returned. */
 typedef int (*store_visit_fn)(const struct record *r, void *arg);
 int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *arg);
+/* store_scan decoding only the fields in field_mask (bit 1ull << f, see
+ * record_decode_fields) into one record reused for the whole scan: no
+ * allocation per row. Unmasked fields read as unset, updated_by and ext_id
+ * as NULL. The record and its strings are valid only during the callback. */
+int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask, store_visit_fn fn, void *arg);
 /* Records whose index `index` starts with the given values (nvals may be
  * less than the index's field count; text prefix matching on the last value
  * for FOLD indexes). vals use the field's value representation. */

@@ -65,10 +65,15 @@ static void print_text(struct table *t, FILE *out)
 			int cw = text_width(cell(t, r, c));
 			w[c] = cw > w[c] ? cw : w[c];
 		}
-		w[c] = w[c] > MAX_COL_WIDTH ? MAX_COL_WIDTH : w[c];
+		/* The last column runs to the end of the line: nothing to align after it. */
+		if (c < t->ncols - 1 && w[c] > MAX_COL_WIDTH)
+			w[c] = MAX_COL_WIDTH;
 	}
 	struct buf line = {0};
-	char *tmp = xmalloc(MAX_COL_WIDTH * 4 + 1);
+	int widest = 0;
+	for (int c = 0; c < t->ncols; c++)
+		widest = w[c] > widest ? w[c] : widest;
+	char *tmp = xmalloc((size_t)widest * 4 + 1);
 	for (size_t r = 0; r <= t->nrows; r++) {
 		for (int c = 0; c < t->ncols; c++) {
 			const char *s = r ? cell(t, r - 1, c) : t->headers[c];

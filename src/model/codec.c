@@ -7,6 +7,7 @@
  * The wire bit lets an older kam skip fields a newer one appended. */
 #include "kam/model.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,4 +149,92 @@ int record_decode(const struct entity *e, uint64_t id, const void *data, size_t 
 	r->version = (uint32_t)version;
 	*out = r;
 	return 0;
+}
+
+/* Copy n bytes into *s, keeping the old buffer when it is big enough: in a
+ * scan the same field has similar lengths row after row, so after the first
+ * few rows no allocation happens. malloc_usable_size (glibc) gives the real
+ * capacity without storing it anywhere in struct value. */
+static void str_into(char **s, const unsigned char *p, size_t n)
+{
+	if (!*s || malloc_usable_size(*s) < n + 1) {
+		free(*s);
+		*s = xmalloc(n + 1 < 16 ? 16 : n + 1);
+	}
+	memcpy(*s, p, n);
+	(*s)[n] = '\0';
+}
+
+static int wanted(uint64_t mask, uint64_t f)
+{
+	return f < 64 && (mask >> f) & 1;
+}
+
+static int skip_str(struct reader *rd, const unsigned char **p, size_t *n)
+{
+	uint64_t len;
+	if (get_varint(rd, &len) || len > (uint64_t)(rd->end - rd->p))
+		return -1;
+	*p = rd->p;
+	*n = (size_t)len;
+	rd->p += len;
+	return 0;
+}
+
+static int decode_masked(struct reader *rd, struct record *r, uint64_t mask)
+{
+	while (rd->p < rd->end) {
+		uint64_t tag;
+		if (get_varint(rd, &tag))
+			return -1;
+		uint64_t f = (tag >> 1) - 1;
+		int text = (int)(tag & 1);
+		int known = (tag >> 1) >= 1 && f < (uint64_t)r->ent->nfields &&
+			    is_text(r->ent->fields[f].type) == text;
+		struct value *v = known && wanted(mask, f) ? &r->v[f] : NULL;
+		if (text) {
+			const unsigned char *p;
+			size_t n;
+			if (skip_str(rd, &p, &n))
+				return -1;
+			if (v)
+				str_into(&v->s, p, n), v->set = 1;
+		} else {
+			int64_t i;
+			if (get_zigzag(rd, &i))
+				return -1;
+			if (v)
+				v->i = i, v->set = 1;
+		}
+	}
+	return 0;
+}
+
+int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask)
+{
+	struct reader rd = {data, (const unsigned char *)data + len};
+	const struct entity *e = r->ent;
+	const unsigned char *p;
+	size_t n;
+	uint64_t version;
+	if (len < 1 || rd.p[0] != RECORD_FORMAT)
+		return KAM_ESTORE;
+	rd.p++;
+	/* Masked fields start unset; text buffers stay for reuse until we know
+	 * whether this row has the field. */
+	for (int f = 0; f < e->nfields && f < 64; f++)
+		if (wanted(field_mask, (uint64_t)f))
+			r->v[f].set = 0, r->v[f].i = 0;
+	r->id = id;
+	int rc = get_varint(&rd, &version) || get_zigzag(&rd, &r->created) || get_zigzag(&rd, &r->updated) ||
+		 skip_str(&rd, &p, &n) || skip_str(&rd, &p, &n) || decode_masked(&rd, r, field_mask);
+	r->version = (uint32_t)version;
+	/* An absent text field reads as NULL, exactly as after record_decode,
+	 * so callbacks may keep testing v->s. */
+	for (int f = 0; f < e->nfields && f < 64; f++)
+		if (wanted(field_mask, (uint64_t)f) && !r->v[f].set && r->v[f].s) {
+			free(r->v[f].s);
+			r->v[f].s = NULL;
+		}
+	return rc ? KAM_ESTORE : 0;
 }

@@ -525,6 +525,32 @@ int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *a
 	return ret;
 }
 
+int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask, store_visit_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, t->st->ent[store_ent_index(e)], &c);
+	if (rc)
+		return store_mdb_err(rc, NULL, "cursor");
+	/* One record for the whole scan: record_decode_fields resets the masked
+	 * fields per row and reuses their text buffers. */
+	struct record *r = record_new(e);
+	int ret = 0;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc && !ret; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8 ||
+		    record_decode_fields(r, key_get_u64(k.mv_data), v.mv_data, v.mv_size, field_mask)) {
+			ret = KAM_ESTORE;
+			break;
+		}
+		ret = fn(r, arg);
+	}
+	record_free(r);
+	mdb_cursor_close(c);
+	if (!ret && rc != MDB_NOTFOUND)
+		ret = store_mdb_err(rc, NULL, "scan");
+	return ret;
+}
+
 int store_count(struct txn *t, const struct entity *e, uint64_t *n)
 {
 	MDB_stat ms;
