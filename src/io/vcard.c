@@ -363,11 +363,15 @@ static void vc_card_prop(struct vc_parser *p, const struct vc_prop *pr, struct v
 	} else if (!strcmp(pr->name, "ORG")) {
 		free(c->org);
 		free(c->department);
-		c->org = *t ? t : NULL, t = NULL;
+		c->org = NULL;
+		if (*t)
+			c->org = t, t = NULL;
 		c->department = n > 1 && *parts[1] ? vc_trim(parts[1]) : NULL;
 	} else if (!strcmp(pr->name, "TITLE")) {
 		free(c->title);
-		c->title = *t ? t : NULL, t = NULL;
+		c->title = NULL;
+		if (*t)
+			c->title = t, t = NULL;
 	} else if (!strcmp(pr->name, "TEL") || !strcmp(pr->name, "EMAIL")) {
 		const char *s = t;
 		if (!strncasecmp(s, "tel:", 4))

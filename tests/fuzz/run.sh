@@ -26,6 +26,7 @@ for h in tests/fuzz/fuzz_*.c; do
 	fuzz_conf) seeds="config tests/config" ;;
 	fuzz_expr) seeds="tests/fuzz/seeds_expr" ;;
 	fuzz_csv | fuzz_json) seeds="tests/fixtures" ;;
+	fuzz_vcard) seeds="tests/fixtures/vcard" ;;
 	esac
 	echo "fuzz: $name for ${secs}s"
 	# shellcheck disable=SC2086

@@ -64,6 +64,24 @@ static void test_android_qp(void **state)
 	vcard_free(c, n);
 }
 
+/* Empty ORG and TITLE values are "not given": nothing is kept and nothing
+ * leaks (found by fuzz_vcard). */
+static void test_empty_org_title(void **state)
+{
+	(void)state;
+	static const char card[] = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:李雷\r\nORG:\r\nTITLE:\r\nEND:VCARD\r\n";
+	struct vcard_contact *c;
+	size_t n;
+	char *cause = NULL;
+	if (vcard_parse("e.vcf", card, sizeof card - 1, &c, &n, &cause))
+		fail_msg("%s", cause);
+	assert_int_equal(n, 1);
+	assert_string_equal(c[0].name, "李雷");
+	assert_null(c[0].org);
+	assert_null(c[0].title);
+	vcard_free(c, n);
+}
+
 static void test_outlook_escapes(void **state)
 {
 	(void)state;
@@ -258,7 +276,7 @@ int main(void)
 		cmocka_unit_test(test_android_qp),     cmocka_unit_test(test_outlook_escapes),
 		cmocka_unit_test(test_apple_folded),   cmocka_unit_test(test_cjk_v4),
 		cmocka_unit_test(test_broken_positions), cmocka_unit_test(test_inline_errors),
-		cmocka_unit_test(test_import),
+		cmocka_unit_test(test_import), cmocka_unit_test(test_empty_org_title),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
