@@ -11,7 +11,7 @@
 
 #include "kam/err.h"
 
-#define KAM_CHECK_DEF(id, name, sev, help) {name, sev, help},
+#define KAM_CHECK_DEF(id, name, help) {name, help},
 const struct check_def check_defs[CHK__COUNT] = {KAM_CHECKS(KAM_CHECK_DEF)};
 #undef KAM_CHECK_DEF
 
@@ -96,9 +96,10 @@ struct ctx {
 	size_t n, cap;
 };
 
+/* The check is enabled in the configuration and asked for. */
 static int want(const struct ctx *c, enum check_id k)
 {
-	return c->f.check < 0 || c->f.check == (int)k;
+	return c->cfg->checks.state[k].enabled > 0 && (c->f.check < 0 || c->f.check == (int)k);
 }
 
 static int acc_tier(const struct ctx *c, uint64_t id)
@@ -128,7 +129,7 @@ static void add(struct ctx *c, enum check_id k, uint64_t account, const struct e
 	f->msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	f->check = k;
-	f->severity = check_defs[k].severity;
+	f->severity = (enum check_severity)c->cfg->checks.state[k].severity;
 	f->account = account;
 	f->account_key = acc_tier(c, account);
 	f->ent = e;

@@ -223,7 +223,8 @@ static void test_undefined_reference(void **state)
 	(void)state;
 	expect_error("quadrant:\n  x: [\"product_fit\", \"margn\"]\n",
 		     "t.yaml:2:6: error: undefined criterion 'margn' (did you mean 'margin'?)\n");
-	expect_error("checks:\n  cadence:\n    vip: {default: 30}\n", "t.yaml:3:5: error: undefined tier 'vip'\n");
+	expect_error("checks:\n  contact_cadence:\n    cadence:\n      vip: {default: 30}\n",
+		     "t.yaml:4:7: error: undefined tier 'vip'\n");
 }
 
 static void test_expression_errors(void **state)
