@@ -30,12 +30,12 @@ const char *check_severity_name(enum check_severity s);
 struct finding {
 	enum check_id check;
 	enum check_severity severity;
-	uint64_t account;          /* account concerned (0: none) */
-	int account_key;           /* 2 strategic, 1 key, 0 other: for ordering */
-	const struct entity *ent;  /* the record the finding concerns */
+	uint64_t account;         /* account concerned (0: none) */
+	int account_key;          /* 2 strategic, 1 key, 0 other: for ordering */
+	const struct entity *ent; /* the record the finding concerns */
 	uint64_t id;
-	char *name;                /* its display name */
-	char *msg;                 /* explanation */
+	char *name; /* its display name */
+	char *msg;  /* explanation */
 };
 
 struct check_filter {

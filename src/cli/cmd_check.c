@@ -33,8 +33,8 @@ static void print_findings(struct cli *c, const struct finding *v, size_t n)
 		char acc[24], rec[48];
 		snprintf(acc, sizeof acc, "%llu", (unsigned long long)v[i].account);
 		snprintf(rec, sizeof rec, "%s:%llu", v[i].ent->name, (unsigned long long)v[i].id);
-		const char *row[] = {check_severity_name(v[i].severity), check_defs[v[i].check].name, acc, rec,
-				     v[i].name, v[i].msg};
+		const char *row[] = {
+		    check_severity_name(v[i].severity), check_defs[v[i].check].name, acc, rec, v[i].name, v[i].msg};
 		table_add_row(t, row);
 	}
 	table_print(t, c);

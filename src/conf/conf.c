@@ -108,7 +108,8 @@ static const struct desc cadence_fields[] = {
     CAD(4, "coach"),          CAD(5, "gatekeeper"),
     CAD(6, "influencer"),     {"default", D_INT, offsetof(struct conf_cadence, dflt), 0, 1, 3650, NULL, NULL},
 };
-static const struct dtab cadence_tab = {"cadence", cadence_fields, N(cadence_fields), sizeof(struct conf_cadence), 0, NULL};
+static const struct dtab cadence_tab = {"cadence", cadence_fields, N(cadence_fields), sizeof(struct conf_cadence), 0,
+					NULL};
 
 /* Index = position in kam_enum_severity. */
 #define SLA(i, name)                                                                                                   \
@@ -125,9 +126,15 @@ static const char *const severity_codes[] = {"error", "warning", "info", NULL}; 
  * and its own parameters. The offsets are relative to the whole config (the
  * entries are D_STRUCT at offset 0), so the parameters stay flat in struct
  * kam_config while the file groups them by check. */
-#define CK_STATE(id)                                                                                                   \
-	{"enabled", D_BOOL, COFF(state[id].enabled), 0, 0, 1, NULL, NULL},                                            \
-	    {"severity", D_ENUM, COFF(state[id].severity), 0, 0, 0, severity_codes, NULL}
+#define CK_ENABLED(id)                                                                                                 \
+	{                                                                                                              \
+		"enabled", D_BOOL, COFF(state[id].enabled), 0, 0, 1, NULL, NULL                                        \
+	}
+#define CK_SEVERITY(id)                                                                                                \
+	{                                                                                                              \
+		"severity", D_ENUM, COFF(state[id].severity), 0, 0, 0, severity_codes, NULL                            \
+	}
+#define CK_STATE(id) CK_ENABLED(id), CK_SEVERITY(id)
 static const struct desc ck_CHK_BRAND_NO_OPP[] = {CK_STATE(CHK_BRAND_NO_OPP)};
 static const struct desc ck_CHK_BRAND_AFTER_DECISION[] = {
     CK_STATE(CHK_BRAND_AFTER_DECISION),
@@ -161,6 +168,8 @@ static const struct desc ck_CHK_OPP_OVERDUE[] = {CK_STATE(CHK_OPP_OVERDUE)};
 static const struct desc ck_CHK_TEAM_FUNCTIONS[] = {CK_STATE(CHK_TEAM_FUNCTIONS)};
 static const struct desc ck_CHK_PLAN_SECTIONS[] = {CK_STATE(CHK_PLAN_SECTIONS)};
 #undef CK_STATE
+#undef CK_SEVERITY
+#undef CK_ENABLED
 
 #define CK_TAB(id, name, help) [id] = {"check '" name "'", ck_##id, N(ck_##id), 0, 0, NULL},
 static const struct dtab check_tabs[CHK__COUNT] = {KAM_CHECKS(CK_TAB)};
@@ -169,6 +178,7 @@ static const struct dtab check_tabs[CHK__COUNT] = {KAM_CHECKS(CK_TAB)};
 static const struct desc check_fields[] = {KAM_CHECKS(CK_FIELD)};
 #undef CK_FIELD
 /* Where the keys of the earlier flat `checks:` section went. */
+/* clang-format off */
 static const char *const check_moved[] = {
     "lead_days",           "checks.brand_after_decision.lead_days",
     "private_visit_ratio", "checks.private_visits.ratio",
@@ -178,6 +188,7 @@ static const char *const check_moved[] = {
     "cadence",             "checks.contact_cadence.cadence",
     NULL,
 };
+/* clang-format on */
 static const struct dtab check_tab = {"section 'checks'", check_fields, N(check_fields), 0, 0, check_moved};
 
 static const struct desc settings_fields[] = {

@@ -187,8 +187,8 @@ static void test_contact_cadence(void **state)
 	uint64_t never = add(x, "contact", "name=Never", NULL);
 	const uint64_t cs[] = {c30, c31, never};
 	for (int i = 0; i < 3; i++)
-		add(x, "account_contact", "account=1", kv("contact=%s", id_s(cs[i])), "key=true",
-		    "role=economic_buyer", NULL);
+		add(x, "account_contact", "account=1", kv("contact=%s", id_s(cs[i])), "key=true", "role=economic_buyer",
+		    NULL);
 	add(x, "activity", "account=1", "type=office_visit", "date=2026-10-24", kv("contacts=%s", id_s(c30)), NULL);
 	add(x, "activity", "account=1", "type=office_visit", "date=2026-10-23", kv("contacts=%s", id_s(c31)), NULL);
 	/* a cancelled activity does not count as contact */
@@ -327,7 +327,8 @@ static void test_config_enabled_severity(void **state)
 	struct fx *x = *state;
 	int sev;
 	add(x, "account", "name=Acme", "key=true", NULL); /* key account without a plan */
-	add(x, "complaint", "account=1", "opened=2026-11-10", "severity=high", "status=open", NULL); /* 13 days, SLA 7 */
+	/* open 13 days, SLA 7 for high */
+	add(x, "complaint", "account=1", "opened=2026-11-10", "severity=high", "status=open", NULL);
 	assert_int_equal(run_all(x, x->cfg, CHK_COMPLAINT_SLA, &sev), 1);
 	assert_int_equal(sev, SEV_ERROR);
 	assert_int_equal(run_all(x, x->cfg, CHK_PLAN_SECTIONS, &sev), 1);
@@ -375,17 +376,17 @@ static void test_config_parameters(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test_setup_teardown(test_brand_after_decision, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_brand_no_opportunity_and_budget, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_ab_owners, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_contact_cadence, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_complaint_sla, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_opportunity_overdue_and_roles, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_plan_sections, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_exec_and_private_visits, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_team_functions_and_filter, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_config_enabled_severity, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_config_parameters, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_brand_after_decision, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_brand_no_opportunity_and_budget, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ab_owners, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_contact_cadence, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_complaint_sla, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_opportunity_overdue_and_roles, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_plan_sections, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_exec_and_private_visits, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_team_functions_and_filter, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_config_enabled_severity, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_config_parameters, setup, teardown),
 };
 
 int main(void)

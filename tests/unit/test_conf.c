@@ -233,10 +233,12 @@ static void test_checks_defaults(void **state)
 {
 	(void)state;
 	static const int sev[CHK__COUNT] = {
-	    [CHK_BRAND_NO_OPP] = SEV_WARNING,    [CHK_BRAND_AFTER_DECISION] = SEV_ERROR, [CHK_BRAND_BUDGET] = SEV_WARNING,
-	    [CHK_AB_OWNERS] = SEV_ERROR,         [CHK_BUYING_ROLES] = SEV_WARNING,       [CHK_CONTACT_CADENCE] = SEV_WARNING,
-	    [CHK_PRIVATE_VISITS] = SEV_INFO,     [CHK_EXEC_MEETING] = SEV_WARNING,       [CHK_COMPLAINT_SLA] = SEV_ERROR,
-	    [CHK_SINGLE_THREADED] = SEV_WARNING, [CHK_OPP_OVERDUE] = SEV_ERROR,          [CHK_TEAM_FUNCTIONS] = SEV_WARNING,
+	    [CHK_BRAND_NO_OPP] = SEV_WARNING,  [CHK_BRAND_AFTER_DECISION] = SEV_ERROR,
+	    [CHK_BRAND_BUDGET] = SEV_WARNING,  [CHK_AB_OWNERS] = SEV_ERROR,
+	    [CHK_BUYING_ROLES] = SEV_WARNING,  [CHK_CONTACT_CADENCE] = SEV_WARNING,
+	    [CHK_PRIVATE_VISITS] = SEV_INFO,   [CHK_EXEC_MEETING] = SEV_WARNING,
+	    [CHK_COMPLAINT_SLA] = SEV_ERROR,   [CHK_SINGLE_THREADED] = SEV_WARNING,
+	    [CHK_OPP_OVERDUE] = SEV_ERROR,     [CHK_TEAM_FUNCTIONS] = SEV_WARNING,
 	    [CHK_PLAN_SECTIONS] = SEV_WARNING,
 	};
 	struct kam_config *cfg;
@@ -259,9 +261,10 @@ static void test_checks_errors(void **state)
 {
 	(void)state;
 	/* unknown check name, with the nearest one */
-	expect_error("checks:\n  privat_visits: {enabled: false}\n",
-		     "t.yaml:2:3: error: unknown key 'privat_visits' in section 'checks' (did you mean 'private_visits'?)\n"
-		     "  privat_visits: {enabled: false}\n  ^\n");
+	expect_error(
+	    "checks:\n  privat_visits: {enabled: false}\n",
+	    "t.yaml:2:3: error: unknown key 'privat_visits' in section 'checks' (did you mean 'private_visits'?)\n"
+	    "  privat_visits: {enabled: false}\n  ^\n");
 	expect_error("checks:\n  zzzzzz: {}\n", "t.yaml:2:3: error: unknown key 'zzzzzz' in section 'checks'\n");
 	/* severity and enabled */
 	expect_error("checks:\n  brand_budget:\n    severity: fatal\n",
@@ -281,8 +284,9 @@ static void test_checks_errors(void **state)
 		     "t.yaml:2:24: error: 'days' is out of range: 0 (allowed 1 to 3650)\n");
 	expect_error("checks:\n  private_visits: {ratio: 101}\n",
 		     "t.yaml:2:27: error: 'ratio' is out of range: 101 (allowed 0 to 100)\n");
-	expect_error("checks:\n  complaint_sla: {days: {critcal: 1}}\n",
-		     "t.yaml:2:26: error: unknown key 'critcal' in checks.complaint_sla.days (did you mean 'critical'?)\n");
+	expect_error(
+	    "checks:\n  complaint_sla: {days: {critcal: 1}}\n",
+	    "t.yaml:2:26: error: unknown key 'critcal' in checks.complaint_sla.days (did you mean 'critical'?)\n");
 	/* keys of the former flat section say where they went */
 	expect_error("checks:\n  lead_days: 10\n",
 		     "t.yaml:2:3: error: unknown key 'lead_days' in section 'checks' (it is now "
