@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kam/checks.def"
 #include "kam/model.h"
 
 /* kam.yaml: the typed configuration. Loaded with the libyaml event API
@@ -101,6 +102,17 @@ struct conf_cadence { /* contact cadence in days by decision role, per tier */
 	int dflt;
 };
 
+/* The planning checks (kam/checks.def; the checks are src/plan/checks.c). */
+#define KAM_CHECK_ENUM(id, name, help) id,
+enum check_id { KAM_CHECKS(KAM_CHECK_ENUM) CHK__COUNT };
+#undef KAM_CHECK_ENUM
+enum check_severity { SEV_ERROR, SEV_WARNING, SEV_INFO }; /* "error", "warning", "info" */
+
+struct conf_check { /* checks.NAME.enabled / .severity */
+	int enabled;
+	int severity; /* enum check_severity */
+};
+
 struct conf_keybind {
 	struct conf_item head; /* id = action name */
 	struct conf_strlist keys;
@@ -146,14 +158,17 @@ struct kam_config {
 		int64_t brand_budget; /* brand-activity budget a year, cents */
 	} allocation;
 
+	/* "checks:" has one entry per check name; the parameters are kept
+	 * here flat (kam.yaml key in brackets). */
 	struct {
-		int lead_days;
-		int private_visit_ratio;  /* percent */
-		int private_visit_window; /* days */
-		int exec_meeting_days;
-		int single_thread_days;
-		int complaint_sla[8];    /* days by kam_enum_severity */
-		struct conf_map cadence; /* struct conf_cadence keyed by tier id */
+		struct conf_check state[CHK__COUNT]; /* by enum check_id */
+		int lead_days;                       /* [brand_after_decision.lead_days] */
+		int private_visit_ratio;             /* [private_visits.ratio] percent */
+		int private_visit_window;            /* [private_visits.window] days; also the metrics' window */
+		int exec_meeting_days;               /* [exec_meeting.days] */
+		int single_thread_days;              /* [single_threaded.days] */
+		int complaint_sla[8];                /* [complaint_sla.days] by kam_enum_severity */
+		struct conf_map cadence;             /* [contact_cadence.cadence] struct conf_cadence by tier id */
 	} checks;
 
 	struct conf_map keys;    /* struct conf_keybind */

@@ -1,4 +1,6 @@
-/* kam check [--account A] [--check NAME] [--list] */
+/* kam check [--account A] [--check NAME] [--list]
+ * Runs the checks enabled in kam.yaml's `checks:` section; exits 1 when a
+ * finding has error severity, 0 otherwise (warnings and info only). */
 #include "kam/checks.h"
 
 #include <stdlib.h>
@@ -7,12 +9,15 @@
 #include "kam/cli.h"
 #include "kam/err.h"
 
-static int list_checks(struct cli *c)
+/* Every check with its configured state and severity. */
+static int list_checks(struct cli *c, const struct kam_config *cfg)
 {
-	static const char *const hdr[] = {"check", "severity", "description"};
-	struct table *t = table_new(3, hdr, NULL);
+	static const char *const hdr[] = {"check", "state", "severity", "description"};
+	struct table *t = table_new(4, hdr, NULL);
 	for (int i = 0; i < CHK__COUNT; i++) {
-		const char *row[] = {check_defs[i].name, check_severity_name(check_defs[i].severity), check_defs[i].help};
+		const struct conf_check *s = &cfg->checks.state[i];
+		const char *row[] = {check_defs[i].name, s->enabled > 0 ? "on" : "off",
+				     check_severity_name((enum check_severity)s->severity), check_defs[i].help};
 		table_add_row(t, row);
 	}
 	table_print(t, c);
@@ -28,8 +33,8 @@ static void print_findings(struct cli *c, const struct finding *v, size_t n)
 		char acc[24], rec[48];
 		snprintf(acc, sizeof acc, "%llu", (unsigned long long)v[i].account);
 		snprintf(rec, sizeof rec, "%s:%llu", v[i].ent->name, (unsigned long long)v[i].id);
-		const char *row[] = {check_severity_name(v[i].severity), check_defs[v[i].check].name, acc, rec,
-				     v[i].name, v[i].msg};
+		const char *row[] = {
+		    check_severity_name(v[i].severity), check_defs[v[i].check].name, acc, rec, v[i].name, v[i].msg};
 		table_add_row(t, row);
 	}
 	table_print(t, c);
@@ -82,8 +87,15 @@ int cmd_check(struct cli *c, int argc, char **argv)
 			return cli_usage("check");
 		}
 	}
-	if (list)
-		return list_checks(c);
+	struct kam_config *cfg = NULL;
+	int rc;
+	if (list) {
+		if ((rc = load_config(c, &cfg)))
+			return rc;
+		rc = list_checks(c, cfg);
+		conf_free(cfg);
+		return rc;
+	}
 	struct check_filter f = {0, -1, 0};
 	if (check && (f.check = check_lookup(check)) < 0) {
 		const char *names[CHK__COUNT + 1];
@@ -94,15 +106,21 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		return cli_fail(c, KAM_EUSAGE, "unknown check '%s'%s%s%s; kam check --list shows them", check,
 				near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 	}
-	struct store *st;
-	int rc = cli_store(c, 0, &st);
-	if (rc)
-		return rc;
-	if (account && (rc = resolve_account(c, account, &f.account)))
-		return rc;
-	struct kam_config *cfg = NULL;
 	if ((rc = load_config(c, &cfg)))
 		return rc;
+	if (f.check >= 0 && cfg->checks.state[f.check].enabled <= 0) {
+		/* Asked for by name but switched off: say so rather than print an
+		 * empty table that reads as "no findings". Not an error: exit 0. */
+		fprintf(stderr, "kam: check '%s' is disabled (checks.%s.enabled: false in the configuration)\n", check,
+			check);
+		conf_free(cfg);
+		return KAM_EXIT_OK;
+	}
+	struct store *st;
+	if ((rc = cli_store(c, 0, &st)) || (account && (rc = resolve_account(c, account, &f.account)))) {
+		conf_free(cfg);
+		return rc;
+	}
 	struct finding *v = NULL;
 	size_t n = 0;
 	char *cause = NULL;

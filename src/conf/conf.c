@@ -29,7 +29,7 @@ static const struct desc label_fields[] = {
     {"cost", D_MONEY, offsetof(struct conf_label, cost), 0, 0, 1e9, NULL, NULL},
     {"probability", D_INT, offsetof(struct conf_label, probability), 0, 0, 100, NULL, NULL},
 };
-static const struct dtab label_tab = {"value", label_fields, N(label_fields), sizeof(struct conf_label), 0};
+static const struct dtab label_tab = {"value", label_fields, N(label_fields), sizeof(struct conf_label), 0, NULL};
 
 #define ENUM_NO(name, ...) ENUMNO_##name,
 enum { KAM_ENUMS(ENUM_NO) ENUMNO__COUNT };
@@ -45,7 +45,7 @@ enum { KAM_ENUMS(ENUM_NO) ENUMNO__COUNT };
 	 &label_tab},
 static const struct desc enum_fields[] = {KAM_ENUMS(ENUM_DESC)};
 #undef ENUM_DESC
-static const struct dtab enum_tab = {"section 'enumerations'", enum_fields, N(enum_fields), 0, 0};
+static const struct dtab enum_tab = {"section 'enumerations'", enum_fields, N(enum_fields), 0, 0, NULL};
 
 enum { CR_EN, CR_ZH, CR_WEIGHT, CR_METRIC, CR_METHOD, CR_THRESHOLDS, CR_LOW, CR_HIGH, CR_EXPLAIN, CR_FORMAT };
 static const struct desc crit_fields[] = {
@@ -60,7 +60,7 @@ static const struct desc crit_fields[] = {
     {"explain", D_STR, offsetof(struct criterion, explain), 0, 0, 0, NULL, NULL},
     {"format", D_ENUM, offsetof(struct criterion, format), 0, 0, 0, format_codes, NULL},
 };
-static const struct dtab crit_tab = {"criterion", crit_fields, N(crit_fields), sizeof(struct criterion), 0};
+static const struct dtab crit_tab = {"criterion", crit_fields, N(crit_fields), sizeof(struct criterion), 0, NULL};
 
 enum { TIER_EN, TIER_ZH, TIER_MIN };
 static const struct desc tier_fields[] = {
@@ -68,7 +68,7 @@ static const struct desc tier_fields[] = {
     {"zh", D_STR, offsetof(struct tier, zh), 0, 0, 0, NULL, NULL},
     {"min", D_NUM, offsetof(struct tier, min), 0, 0, 100, NULL, NULL},
 };
-static const struct dtab tier_tab = {"tier", tier_fields, N(tier_fields), sizeof(struct tier), 0};
+static const struct dtab tier_tab = {"tier", tier_fields, N(tier_fields), sizeof(struct tier), 0, NULL};
 
 #define QOFF(f) (offsetof(struct kam_config, quadrant) + offsetof(__typeof__(((struct kam_config *)0)->quadrant), f))
 static const struct desc quad_fields[] = {
@@ -78,7 +78,7 @@ static const struct desc quad_fields[] = {
     {"y_split", D_NUM, QOFF(y_split), 0, 0, 100, NULL, NULL},
     {"labels", D_MAP, QOFF(labels), 0, 0, 0, conf_quadrant_codes, &label_tab},
 };
-static const struct dtab quad_tab = {"section 'quadrant'", quad_fields, N(quad_fields), 0, 0};
+static const struct dtab quad_tab = {"section 'quadrant'", quad_fields, N(quad_fields), 0, 0, NULL};
 
 #define AOFF(f) (offsetof(struct kam_config, abc) + offsetof(__typeof__(((struct kam_config *)0)->abc), f))
 static const struct desc abc_fields[] = {
@@ -86,7 +86,7 @@ static const struct desc abc_fields[] = {
     {"b", D_INT, AOFF(b), 0, 0, 100, NULL, NULL},
     {"c", D_INT, AOFF(c), 0, 0, 100, NULL, NULL},
 };
-static const struct dtab abc_tab = {"section 'abc'", abc_fields, N(abc_fields), 0, 0};
+static const struct dtab abc_tab = {"section 'abc'", abc_fields, N(abc_fields), 0, 0, NULL};
 
 #define LOFF(f)                                                                                                        \
 	(offsetof(struct kam_config, allocation) + offsetof(__typeof__(((struct kam_config *)0)->allocation), f))
@@ -96,7 +96,7 @@ static const struct desc alloc_fields[] = {
     {"visit_hours", D_INT, LOFF(visit_hours), 0, 0, 10000000, NULL, NULL},
     {"brand_budget", D_MONEY, LOFF(brand_budget), 0, 0, 1e13, NULL, NULL},
 };
-static const struct dtab alloc_tab = {"section 'allocation'", alloc_fields, N(alloc_fields), 0, 0};
+static const struct dtab alloc_tab = {"section 'allocation'", alloc_fields, N(alloc_fields), 0, 0, NULL};
 
 #define CAD(i, name)                                                                                                   \
 	{                                                                                                              \
@@ -108,7 +108,8 @@ static const struct desc cadence_fields[] = {
     CAD(4, "coach"),          CAD(5, "gatekeeper"),
     CAD(6, "influencer"),     {"default", D_INT, offsetof(struct conf_cadence, dflt), 0, 1, 3650, NULL, NULL},
 };
-static const struct dtab cadence_tab = {"cadence", cadence_fields, N(cadence_fields), sizeof(struct conf_cadence), 0};
+static const struct dtab cadence_tab = {"cadence", cadence_fields, N(cadence_fields), sizeof(struct conf_cadence), 0,
+					NULL};
 
 /* Index = position in kam_enum_severity. */
 #define SLA(i, name)                                                                                                   \
@@ -116,35 +117,95 @@ static const struct dtab cadence_tab = {"cadence", cadence_fields, N(cadence_fie
 		name, D_INT, (i) * sizeof(int), 0, 1, 3650, NULL, NULL                                                 \
 	}
 static const struct desc sla_fields[] = {SLA(0, "low"), SLA(1, "medium"), SLA(2, "high"), SLA(3, "critical")};
-static const struct dtab sla_tab = {"complaint_sla", sla_fields, N(sla_fields), 0, 0};
+static const struct dtab sla_tab = {"checks.complaint_sla.days", sla_fields, N(sla_fields), 0, 0, NULL};
 
 #define COFF(f) (offsetof(struct kam_config, checks) + offsetof(__typeof__(((struct kam_config *)0)->checks), f))
-static const struct desc check_fields[] = {
+static const char *const severity_codes[] = {"error", "warning", "info", NULL}; /* enum check_severity */
+
+/* checks: one entry per check (kam/checks.def), each with enabled, severity
+ * and its own parameters. The offsets are relative to the whole config (the
+ * entries are D_STRUCT at offset 0), so the parameters stay flat in struct
+ * kam_config while the file groups them by check. */
+#define CK_ENABLED(id)                                                                                                 \
+	{                                                                                                              \
+		"enabled", D_BOOL, COFF(state[id].enabled), 0, 0, 1, NULL, NULL                                        \
+	}
+#define CK_SEVERITY(id)                                                                                                \
+	{                                                                                                              \
+		"severity", D_ENUM, COFF(state[id].severity), 0, 0, 0, severity_codes, NULL                            \
+	}
+#define CK_STATE(id) CK_ENABLED(id), CK_SEVERITY(id)
+static const struct desc ck_CHK_BRAND_NO_OPP[] = {CK_STATE(CHK_BRAND_NO_OPP)};
+static const struct desc ck_CHK_BRAND_AFTER_DECISION[] = {
+    CK_STATE(CHK_BRAND_AFTER_DECISION),
     {"lead_days", D_INT, COFF(lead_days), 0, 0, 365, NULL, NULL},
-    {"private_visit_ratio", D_INT, COFF(private_visit_ratio), 0, 0, 100, NULL, NULL},
-    {"private_visit_window", D_INT, COFF(private_visit_window), 0, 1, 3650, NULL, NULL},
-    {"exec_meeting_days", D_INT, COFF(exec_meeting_days), 0, 1, 3650, NULL, NULL},
-    {"single_thread_days", D_INT, COFF(single_thread_days), 0, 1, 3650, NULL, NULL},
-    {"complaint_sla", D_STRUCT, COFF(complaint_sla), 0, 0, 0, NULL, &sla_tab},
+};
+static const struct desc ck_CHK_BRAND_BUDGET[] = {CK_STATE(CHK_BRAND_BUDGET)};
+static const struct desc ck_CHK_AB_OWNERS[] = {CK_STATE(CHK_AB_OWNERS)};
+static const struct desc ck_CHK_BUYING_ROLES[] = {CK_STATE(CHK_BUYING_ROLES)};
+static const struct desc ck_CHK_CONTACT_CADENCE[] = {
+    CK_STATE(CHK_CONTACT_CADENCE),
     {"cadence", D_MAP, COFF(cadence), 0, 0, 0, NULL, &cadence_tab},
 };
-static const struct dtab check_tab = {"section 'checks'", check_fields, N(check_fields), 0, 0};
+static const struct desc ck_CHK_PRIVATE_VISITS[] = {
+    CK_STATE(CHK_PRIVATE_VISITS),
+    {"ratio", D_INT, COFF(private_visit_ratio), 0, 0, 100, NULL, NULL},
+    {"window", D_INT, COFF(private_visit_window), 0, 1, 3650, NULL, NULL},
+};
+static const struct desc ck_CHK_EXEC_MEETING[] = {
+    CK_STATE(CHK_EXEC_MEETING),
+    {"days", D_INT, COFF(exec_meeting_days), 0, 1, 3650, NULL, NULL},
+};
+static const struct desc ck_CHK_COMPLAINT_SLA[] = {
+    CK_STATE(CHK_COMPLAINT_SLA),
+    {"days", D_STRUCT, COFF(complaint_sla), 0, 0, 0, NULL, &sla_tab},
+};
+static const struct desc ck_CHK_SINGLE_THREADED[] = {
+    CK_STATE(CHK_SINGLE_THREADED),
+    {"days", D_INT, COFF(single_thread_days), 0, 1, 3650, NULL, NULL},
+};
+static const struct desc ck_CHK_OPP_OVERDUE[] = {CK_STATE(CHK_OPP_OVERDUE)};
+static const struct desc ck_CHK_TEAM_FUNCTIONS[] = {CK_STATE(CHK_TEAM_FUNCTIONS)};
+static const struct desc ck_CHK_PLAN_SECTIONS[] = {CK_STATE(CHK_PLAN_SECTIONS)};
+#undef CK_STATE
+#undef CK_SEVERITY
+#undef CK_ENABLED
+
+#define CK_TAB(id, name, help) [id] = {"check '" name "'", ck_##id, N(ck_##id), 0, 0, NULL},
+static const struct dtab check_tabs[CHK__COUNT] = {KAM_CHECKS(CK_TAB)};
+#undef CK_TAB
+#define CK_FIELD(id, name, help) {name, D_STRUCT, 0, 0, 0, 0, NULL, &check_tabs[id]},
+static const struct desc check_fields[] = {KAM_CHECKS(CK_FIELD)};
+#undef CK_FIELD
+/* Where the keys of the earlier flat `checks:` section went. */
+/* clang-format off */
+static const char *const check_moved[] = {
+    "lead_days",           "checks.brand_after_decision.lead_days",
+    "private_visit_ratio", "checks.private_visits.ratio",
+    "private_visit_window", "checks.private_visits.window",
+    "exec_meeting_days",   "checks.exec_meeting.days",
+    "single_thread_days",  "checks.single_threaded.days",
+    "cadence",             "checks.contact_cadence.cadence",
+    NULL,
+};
+/* clang-format on */
+static const struct dtab check_tab = {"section 'checks'", check_fields, N(check_fields), 0, 0, check_moved};
 
 static const struct desc settings_fields[] = {
     {"plan_year", D_INT, offsetof(struct kam_config, plan_year), 0, 0, 2200, NULL, NULL},
     {"currency", D_STR, offsetof(struct kam_config, currency), 0, 0, 0, NULL, NULL},
     {"lang", D_ENUM, offsetof(struct kam_config, lang), 0, 0, 0, lang_codes, NULL},
 };
-static const struct dtab settings_tab = {"section 'settings'", settings_fields, N(settings_fields), 0, 0};
+static const struct dtab settings_tab = {"section 'settings'", settings_fields, N(settings_fields), 0, 0, NULL};
 
 static const struct desc keybind_fields[] = {
     {"keys", D_STRLIST, offsetof(struct conf_keybind, keys), 0, 0, 0, NULL, NULL}};
-static const struct dtab keybind_tab = {"action", keybind_fields, 1, sizeof(struct conf_keybind), 1};
+static const struct dtab keybind_tab = {"action", keybind_fields, 1, sizeof(struct conf_keybind), 1, NULL};
 static const struct desc colour_fields[] = {{"colour", D_STR, offsetof(struct conf_colour, spec), 0, 0, 0, NULL, NULL}};
-static const struct dtab colour_tab = {"element", colour_fields, 1, sizeof(struct conf_colour), 1};
+static const struct dtab colour_tab = {"element", colour_fields, 1, sizeof(struct conf_colour), 1, NULL};
 static const struct desc columns_fields[] = {
     {"columns", D_STRLIST, offsetof(struct conf_columns, cols), 0, 0, 0, NULL, NULL}};
-static const struct dtab columns_tab = {"view", columns_fields, 1, sizeof(struct conf_columns), 1};
+static const struct dtab columns_tab = {"view", columns_fields, 1, sizeof(struct conf_columns), 1, NULL};
 
 enum {
 	SEC_SETTINGS,
@@ -172,7 +233,7 @@ static const struct desc root_fields[] = {
     {"colours", D_MAP, offsetof(struct kam_config, colours), 0, 0, 0, NULL, &colour_tab},
     {"columns", D_MAP, offsetof(struct kam_config, columns), 0, 0, 0, NULL, &columns_tab},
 };
-const struct dtab conf_root_tab = {"the top level", root_fields, N(root_fields), 0, 0};
+const struct dtab conf_root_tab = {"the top level", root_fields, N(root_fields), 0, 0, NULL};
 
 /* ---- small containers ----------------------------------------------------- */
 
@@ -286,6 +347,9 @@ void conf_init(struct kam_config *cfg)
 {
 	/* Everything else is given by the built-in file. */
 	memset(cfg, 0, sizeof *cfg);
+	/* ... which must name every check: conf_finalize reports the ones left. */
+	for (int i = 0; i < CHK__COUNT; i++)
+		cfg->checks.state[i].enabled = cfg->checks.state[i].severity = -1;
 }
 
 /* ---- dump ------------------------------------------------------------------ */
@@ -562,6 +626,9 @@ void conf_finalize(struct kam_config *cfg, struct ld *l)
 		conf_error(l, &top, "at most 16 tiers");
 	check_refs(l, &cfg->quadrant.x, &cfg->criteria, &crit_tab, "criterion");
 	check_refs(l, &cfg->quadrant.y, &cfg->criteria, &crit_tab, "criterion");
+	for (int i = 0; i < CHK__COUNT; i++)
+		if (cfg->checks.state[i].enabled < 0 || cfg->checks.state[i].severity < 0)
+			conf_error(l, &top, "check '%s' has no 'enabled' or 'severity'", check_fields[i].key);
 	struct conf_strlist cad = {0};
 	for (int i = 0; i < cfg->checks.cadence.n; i++) {
 		struct conf_cadence *c = CONF_MAP_AT(cfg->checks.cadence, struct conf_cadence, i);

@@ -41,6 +41,7 @@ struct dtab {
 	int n;
 	size_t item_size; /* D_MAP items */
 	int direct;       /* D_MAP item given as its first field's value */
+	const char *const *moved; /* NULL or pairs old key, new path: hint for an unknown key */
 };
 
 extern const struct dtab conf_root_tab;

@@ -649,8 +649,14 @@ static int parse_struct(struct ld *l, const struct dtab *t, void *base, uint64_t
 				ld_error(l, &kev, "duplicate key '%s'", key);
 				skip = 1;
 			} else if (fi < 0) {
-				const char *near = nearest_word(key, names);
-				if (near)
+				const char *near = nearest_word(key, names), *moved = NULL;
+				for (int i = 0; t->moved && t->moved[i] && !moved; i += 2)
+					if (strcmp(t->moved[i], key) == 0)
+						moved = t->moved[i + 1];
+				if (moved)
+					ld_error(l, &kev, "unknown key '%s' in %s (it is now '%s')", key, t->what,
+						 moved);
+				else if (near)
 					ld_error(l, &kev, "unknown key '%s' in %s (did you mean '%s'?)", key, t->what,
 						 near);
 				else

@@ -11,7 +11,7 @@
 
 #include "kam/err.h"
 
-#define KAM_CHECK_DEF(id, name, sev, help) {name, sev, help},
+#define KAM_CHECK_DEF(id, name, help) {name, help},
 const struct check_def check_defs[CHK__COUNT] = {KAM_CHECKS(KAM_CHECK_DEF)};
 #undef KAM_CHECK_DEF
 
@@ -96,9 +96,10 @@ struct ctx {
 	size_t n, cap;
 };
 
+/* The check is enabled in the configuration and asked for. */
 static int want(const struct ctx *c, enum check_id k)
 {
-	return c->f.check < 0 || c->f.check == (int)k;
+	return c->cfg->checks.state[k].enabled > 0 && (c->f.check < 0 || c->f.check == (int)k);
 }
 
 static int acc_tier(const struct ctx *c, uint64_t id)
@@ -128,7 +129,7 @@ static void add(struct ctx *c, enum check_id k, uint64_t account, const struct e
 	f->msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	f->check = k;
-	f->severity = check_defs[k].severity;
+	f->severity = (enum check_severity)c->cfg->checks.state[k].severity;
 	f->account = account;
 	f->account_key = acc_tier(c, account);
 	f->ent = e;
@@ -594,29 +595,63 @@ static void ctx_free(struct ctx *c)
 	free(c->staff.v);
 }
 
+/* Each scan decodes only the fields its callback reads (store_scan_fields:
+ * no allocation per row). A field missing here reads as unset: keep the
+ * masks in step with the callbacks above. */
+#define F(f) FIELD_BIT(f)
+static uint64_t with_name(const struct entity *e, uint64_t mask)
+{
+	return e->name_field >= 0 ? mask | FIELD_BIT(e->name_field) : mask;
+}
+
+static int scan(struct ctx *c, const struct entity *e, uint64_t mask, store_visit_fn fn)
+{
+	return store_scan_fields(c->t, e, mask, fn, c);
+}
+
 static int run_scans(struct ctx *c)
 {
-	int r = store_scan(c->t, ENTITY(staff), scan_staff, c);
+	int r = scan(c, ENTITY(staff), with_name(ENTITY(staff), F(STAFF_STATUS) | F(STAFF_FUNCTION)), scan_staff);
 	if (!r)
-		r = store_scan(c->t, ENTITY(account), scan_account, c);
+		r = scan(c, ENTITY(account), F(ACCOUNT_ARCHIVED) | F(ACCOUNT_STRATEGIC) | F(ACCOUNT_KEY), scan_account);
 	if (!r)
-		r = store_scan(c->t, ENTITY(contact), scan_contact, c);
+		r = scan(c, ENTITY(contact), F(CONTACT_STATUS) | F(CONTACT_CADENCE), scan_contact);
 	if (!r)
-		r = store_scan(c->t, ENTITY(opportunity), scan_opp, c);
+		r = scan(c, ENTITY(opportunity),
+			 with_name(ENTITY(opportunity), F(OPP_STATUS) | F(OPP_STRATEGIC) | F(OPP_ACCOUNT) |
+							    F(OPP_DECISION) | F(OPP_STAGE)),
+			 scan_opp);
 	if (!r && want(c, CHK_BUYING_ROLES))
-		r = store_scan(c->t, ENTITY(opp_contact), scan_opp_contact, c);
+		r = scan(c, ENTITY(opp_contact), F(OC_OPPORTUNITY) | F(OC_ROLE), scan_opp_contact);
 	if (!r)
-		r = store_scan(c->t, ENTITY(activity), scan_activity, c);
+		r = scan(c, ENTITY(activity),
+			 with_name(ENTITY(activity), F(ACT_ACCOUNT) | F(ACT_STATUS) | F(ACT_TYPE) | F(ACT_DATE) |
+							 F(ACT_CONTACTS) | F(ACT_OPPORTUNITY) | F(ACT_DURATION) |
+							 F(ACT_GUESTS) | F(ACT_DAYS) | F(ACT_COST_PER_GUEST_DAY) |
+							 F(ACT_FIXED_COST) | F(ACT_BUDGET)),
+			 scan_activity);
 	if (!r && (want(c, CHK_AB_OWNERS) || want(c, CHK_CONTACT_CADENCE)))
-		r = store_scan(c->t, ENTITY(account_contact), scan_account_contact, c);
+		r = scan(c, ENTITY(account_contact),
+			 F(AC_ACCOUNT) | F(AC_KEY) | F(AC_END) | F(AC_CONTACT) | F(AC_OWNER_A) | F(AC_OWNER_B) |
+			     F(AC_ROLE),
+			 scan_account_contact);
 	if (!r && want(c, CHK_COMPLAINT_SLA))
-		r = store_scan(c->t, ENTITY(complaint), scan_complaint, c);
+		r = scan(c, ENTITY(complaint),
+			 F(CMP_ACCOUNT) | F(CMP_STATUS) | F(CMP_RESOLVED) | F(CMP_SEVERITY) | F(CMP_OPENED),
+			 scan_complaint);
 	if (!r && want(c, CHK_TEAM_FUNCTIONS))
-		r = store_scan(c->t, ENTITY(team), scan_team, c);
+		r = scan(c, ENTITY(team),
+			 F(TEAM_FROM) | F(TEAM_TO) | F(TEAM_STAFF) | F(TEAM_PHASE) | F(TEAM_OPPORTUNITY) |
+			     F(TEAM_ACCOUNT),
+			 scan_team);
 	if (!r && want(c, CHK_PLAN_SECTIONS))
-		r = store_scan(c->t, ENTITY(plan), scan_plan, c);
+		r = scan(c, ENTITY(plan),
+			 F(PLAN_ACCOUNT) | F(PLAN_YEAR) | F(PLAN_PROFILE) | F(PLAN_DECISION_PROCESS) |
+			     F(PLAN_PRODUCT_MIX) | F(PLAN_BENEFITS) | F(PLAN_GOALS),
+			 scan_plan);
 	return r;
 }
+#undef F
 
 int checks_run(struct store *st, const struct kam_config *cfg, const struct check_filter *f, struct finding **out,
 	       size_t *n, char **cause)

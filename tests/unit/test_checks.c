@@ -1,5 +1,6 @@
 /* KAM checks (src/plan/checks.c) on hand-made records in a temp LMDB: each
- * check with records that trigger it and records just inside the limit. */
+ * check with records that trigger it and records just inside the limit, and
+ * the configuration switching checks off, setting severity and parameters. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -186,8 +187,8 @@ static void test_contact_cadence(void **state)
 	uint64_t never = add(x, "contact", "name=Never", NULL);
 	const uint64_t cs[] = {c30, c31, never};
 	for (int i = 0; i < 3; i++)
-		add(x, "account_contact", "account=1", kv("contact=%s", id_s(cs[i])), "key=true",
-		    "role=economic_buyer", NULL);
+		add(x, "account_contact", "account=1", kv("contact=%s", id_s(cs[i])), "key=true", "role=economic_buyer",
+		    NULL);
 	add(x, "activity", "account=1", "type=office_visit", "date=2026-10-24", kv("contacts=%s", id_s(c30)), NULL);
 	add(x, "activity", "account=1", "type=office_visit", "date=2026-10-23", kv("contacts=%s", id_s(c31)), NULL);
 	/* a cancelled activity does not count as contact */
@@ -302,16 +303,90 @@ static void test_team_functions_and_filter(void **state)
 	assert_int_equal(check_lookup("nope"), -1);
 }
 
+/* Findings of every check: how many of check k, and the severity of the
+ * last one of k (-1: none). */
+static size_t run_all(struct fx *x, const struct kam_config *cfg, enum check_id k, int *sev)
+{
+	struct check_filter f = {0, -1, TODAY};
+	struct finding *v = NULL;
+	size_t n = 0, hits = 0;
+	assert_int_equal(checks_run(x->st, cfg, &f, &v, &n, NULL), 0);
+	*sev = -1;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].check == k) {
+			hits++;
+			*sev = (int)v[i].severity;
+		}
+	checks_free(v, n);
+	return hits;
+}
+
+/* kam.yaml switches checks off, sets their severity and their parameters. */
+static void test_config_enabled_severity(void **state)
+{
+	struct fx *x = *state;
+	int sev;
+	add(x, "account", "name=Acme", "key=true", NULL); /* key account without a plan */
+	/* open 13 days, SLA 7 for high */
+	add(x, "complaint", "account=1", "opened=2026-11-10", "severity=high", "status=open", NULL);
+	assert_int_equal(run_all(x, x->cfg, CHK_COMPLAINT_SLA, &sev), 1);
+	assert_int_equal(sev, SEV_ERROR);
+	assert_int_equal(run_all(x, x->cfg, CHK_PLAN_SECTIONS, &sev), 1);
+	assert_int_equal(sev, SEV_WARNING);
+	/* disabled: no findings, neither among all nor when asked by name */
+	x->cfg->checks.state[CHK_COMPLAINT_SLA].enabled = 0;
+	assert_int_equal(run_all(x, x->cfg, CHK_COMPLAINT_SLA, &sev), 0);
+	uint64_t ids[4];
+	assert_int_equal(run(x, CHK_COMPLAINT_SLA, ids, 4), 0);
+	assert_int_equal(run_all(x, x->cfg, CHK_PLAN_SECTIONS, &sev), 1); /* the others still run */
+	/* the finding carries the configured severity */
+	x->cfg->checks.state[CHK_PLAN_SECTIONS].severity = SEV_INFO;
+	assert_int_equal(run_all(x, x->cfg, CHK_PLAN_SECTIONS, &sev), 1);
+	assert_int_equal(sev, SEV_INFO);
+	/* the same from a user file that names one check and one parameter */
+	const char *text = "checks:\n  complaint_sla:\n    severity: warning\n    days: {high: 13}\n"
+			   "  plan_sections: {enabled: false}\n";
+	struct kam_config *u;
+	assert_int_equal(conf_load_text("u.yaml", text, strlen(text), &u, NULL), 0);
+	u->plan_year = 2026;
+	assert_int_equal(run_all(x, u, CHK_COMPLAINT_SLA, &sev), 0); /* 13 days: within the SLA now */
+	assert_int_equal(run_all(x, u, CHK_PLAN_SECTIONS, &sev), 0);
+	assert_int_equal(conf_set(u, "checks.complaint_sla.days.high=12", NULL), 0);
+	assert_int_equal(run_all(x, u, CHK_COMPLAINT_SLA, &sev), 1);
+	assert_int_equal(sev, SEV_WARNING);
+	conf_free(u);
+}
+
+static void test_config_parameters(void **state)
+{
+	struct fx *x = *state;
+	uint64_t ids[8];
+	add(x, "account", "name=Old", "strategic=true", NULL);
+	add(x, "activity", "account=1", "type=executive_visit", "date=2026-05-26", NULL); /* 181 days ago */
+	assert_int_equal(run(x, CHK_EXEC_MEETING, ids, 8), 1);
+	x->cfg->checks.exec_meeting_days = 181;
+	assert_int_equal(run(x, CHK_EXEC_MEETING, ids, 8), 0);
+	/* lead_days 1: a brand activity may end the day before the decision */
+	add(x, "opportunity", "account=1", "year=2027", "title=Core", "decision_date=2027-03-31", NULL);
+	add(x, "activity", "account=1", "type=exhibition", "date=2027-03-30", "opportunity=1", "guests=1", "days=1",
+	    "cost_per_guest_day=10", NULL);
+	assert_int_equal(run(x, CHK_BRAND_AFTER_DECISION, ids, 8), 1);
+	x->cfg->checks.lead_days = 1;
+	assert_int_equal(run(x, CHK_BRAND_AFTER_DECISION, ids, 8), 0);
+}
+
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test_setup_teardown(test_brand_after_decision, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_brand_no_opportunity_and_budget, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_ab_owners, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_contact_cadence, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_complaint_sla, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_opportunity_overdue_and_roles, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_plan_sections, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_exec_and_private_visits, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_team_functions_and_filter, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_brand_after_decision, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_brand_no_opportunity_and_budget, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_ab_owners, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_contact_cadence, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_complaint_sla, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_opportunity_overdue_and_roles, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_plan_sections, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_exec_and_private_visits, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_team_functions_and_filter, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_config_enabled_severity, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_config_parameters, setup, teardown),
 };
 
 int main(void)

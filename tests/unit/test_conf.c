@@ -223,7 +223,112 @@ static void test_undefined_reference(void **state)
 	(void)state;
 	expect_error("quadrant:\n  x: [\"product_fit\", \"margn\"]\n",
 		     "t.yaml:2:6: error: undefined criterion 'margn' (did you mean 'margin'?)\n");
-	expect_error("checks:\n  cadence:\n    vip: {default: 30}\n", "t.yaml:3:5: error: undefined tier 'vip'\n");
+	expect_error("checks:\n  contact_cadence:\n    cadence:\n      vip: {default: 30}\n",
+		     "t.yaml:4:7: error: undefined tier 'vip'\n");
+}
+
+/* Every check is named in the defaults, with the state and severity kam had
+ * before checks were configurable. */
+static void test_checks_defaults(void **state)
+{
+	(void)state;
+	static const int sev[CHK__COUNT] = {
+	    [CHK_BRAND_NO_OPP] = SEV_WARNING,  [CHK_BRAND_AFTER_DECISION] = SEV_ERROR,
+	    [CHK_BRAND_BUDGET] = SEV_WARNING,  [CHK_AB_OWNERS] = SEV_ERROR,
+	    [CHK_BUYING_ROLES] = SEV_WARNING,  [CHK_CONTACT_CADENCE] = SEV_WARNING,
+	    [CHK_PRIVATE_VISITS] = SEV_INFO,   [CHK_EXEC_MEETING] = SEV_WARNING,
+	    [CHK_COMPLAINT_SLA] = SEV_ERROR,   [CHK_SINGLE_THREADED] = SEV_WARNING,
+	    [CHK_OPP_OVERDUE] = SEV_ERROR,     [CHK_TEAM_FUNCTIONS] = SEV_WARNING,
+	    [CHK_PLAN_SECTIONS] = SEV_WARNING,
+	};
+	struct kam_config *cfg;
+	assert_int_equal(conf_load_defaults(&cfg, NULL), 0);
+	for (int i = 0; i < CHK__COUNT; i++) {
+		assert_int_equal(cfg->checks.state[i].enabled, 1);
+		assert_int_equal(cfg->checks.state[i].severity, sev[i]);
+	}
+	assert_int_equal(cfg->checks.lead_days, 14);
+	assert_int_equal(cfg->checks.private_visit_ratio, 20);
+	assert_int_equal(cfg->checks.private_visit_window, 90);
+	assert_int_equal(cfg->checks.exec_meeting_days, 180);
+	assert_int_equal(cfg->checks.single_thread_days, 90);
+	assert_int_equal(cfg->checks.complaint_sla[0], 30);
+	assert_int_equal(cfg->checks.cadence.n, 4);
+	conf_free(cfg);
+}
+
+static void test_checks_errors(void **state)
+{
+	(void)state;
+	/* unknown check name, with the nearest one */
+	expect_error(
+	    "checks:\n  privat_visits: {enabled: false}\n",
+	    "t.yaml:2:3: error: unknown key 'privat_visits' in section 'checks' (did you mean 'private_visits'?)\n"
+	    "  privat_visits: {enabled: false}\n  ^\n");
+	expect_error("checks:\n  zzzzzz: {}\n", "t.yaml:2:3: error: unknown key 'zzzzzz' in section 'checks'\n");
+	/* severity and enabled */
+	expect_error("checks:\n  brand_budget:\n    severity: fatal\n",
+		     "t.yaml:3:15: error: unknown value 'fatal' for 'severity' (one of: error, warning, info)\n"
+		     "    severity: fatal\n              ^\n");
+	expect_error("checks:\n  brand_budget: {severity: eror}\n",
+		     "t.yaml:2:28: error: unknown value 'eror' for 'severity' (did you mean 'error'?)\n");
+	expect_error("checks:\n  ab_owners: {enabled: yes}\n",
+		     "t.yaml:2:24: error: 'enabled' wants true or false, not \"yes\"\n");
+	expect_error("checks:\n  ab_owners: off\n", "t.yaml:2:14: error: 'ab_owners' wants a mapping, not a scalar\n");
+	/* parameters belong to their check */
+	expect_error("checks:\n  exec_meeting: {lead_days: 3}\n",
+		     "t.yaml:2:18: error: unknown key 'lead_days' in check 'exec_meeting'\n");
+	expect_error("checks:\n  single_threaded: {dyas: 30}\n",
+		     "t.yaml:2:21: error: unknown key 'dyas' in check 'single_threaded' (did you mean 'days'?)\n");
+	expect_error("checks:\n  exec_meeting: {days: 0}\n",
+		     "t.yaml:2:24: error: 'days' is out of range: 0 (allowed 1 to 3650)\n");
+	expect_error("checks:\n  private_visits: {ratio: 101}\n",
+		     "t.yaml:2:27: error: 'ratio' is out of range: 101 (allowed 0 to 100)\n");
+	expect_error(
+	    "checks:\n  complaint_sla: {days: {critcal: 1}}\n",
+	    "t.yaml:2:26: error: unknown key 'critcal' in checks.complaint_sla.days (did you mean 'critical'?)\n");
+	/* keys of the former flat section say where they went */
+	expect_error("checks:\n  lead_days: 10\n",
+		     "t.yaml:2:3: error: unknown key 'lead_days' in section 'checks' (it is now "
+		     "'checks.brand_after_decision.lead_days')\n");
+	expect_error("checks:\n  cadence: {}\n",
+		     "t.yaml:2:3: error: unknown key 'cadence' in section 'checks' (it is now "
+		     "'checks.contact_cadence.cadence')\n");
+}
+
+/* A user file that names one check changes that check only. */
+static void test_checks_override(void **state)
+{
+	(void)state;
+	struct kam_config *d, *u;
+	const char *text = "checks:\n  private_visits: {enabled: false}\n  brand_budget: {severity: error}\n"
+			   "  exec_meeting: {days: 90}\n";
+	assert_int_equal(conf_load_defaults(&d, NULL), 0);
+	assert_int_equal(conf_load_text("u.yaml", text, strlen(text), &u, NULL), 0);
+	for (int i = 0; i < CHK__COUNT; i++) {
+		if (i == CHK_PRIVATE_VISITS) {
+			assert_int_equal(u->checks.state[i].enabled, 0);
+			assert_int_equal(u->checks.state[i].severity, SEV_INFO);
+		} else if (i == CHK_BRAND_BUDGET) {
+			assert_int_equal(u->checks.state[i].enabled, 1);
+			assert_int_equal(u->checks.state[i].severity, SEV_ERROR);
+		} else {
+			assert_int_equal(u->checks.state[i].enabled, d->checks.state[i].enabled);
+			assert_int_equal(u->checks.state[i].severity, d->checks.state[i].severity);
+		}
+	}
+	assert_int_equal(u->checks.exec_meeting_days, 90);
+	assert_int_equal(u->checks.private_visit_ratio, 20);
+	assert_int_equal(u->checks.cadence.n, 4);
+	/* checks do not change scores */
+	assert_true(u->rules_hash == d->rules_hash);
+	/* and what-if reaches them by path */
+	assert_int_equal(conf_set(u, "checks.exec_meeting.days=30", NULL), 0);
+	assert_int_equal(u->checks.exec_meeting_days, 30);
+	assert_int_equal(conf_set(u, "checks.plan_sections.severity=error", NULL), 0);
+	assert_int_equal(u->checks.state[CHK_PLAN_SECTIONS].severity, SEV_ERROR);
+	conf_free(d);
+	conf_free(u);
 }
 
 static void test_expression_errors(void **state)
@@ -451,6 +556,9 @@ int main(void)
 	    cmocka_unit_test(test_out_of_range),
 	    cmocka_unit_test(test_unknown_enum),
 	    cmocka_unit_test(test_undefined_reference),
+	    cmocka_unit_test(test_checks_defaults),
+	    cmocka_unit_test(test_checks_errors),
+	    cmocka_unit_test(test_checks_override),
 	    cmocka_unit_test(test_expression_errors),
 	    cmocka_unit_test(test_required_and_totals),
 	    cmocka_unit_test(test_documents_tags_directives),
