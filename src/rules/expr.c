@@ -72,6 +72,7 @@ struct parser {
 	const char *p;
 	struct expr *e;
 	int cap;
+	int depth; /* nesting of operands being parsed: '(' , unary '-', calls */
 	int failed;
 	size_t errpos;
 	char *msg;
@@ -318,7 +319,26 @@ static int p_primary(struct parser *ps)
 	return perr(ps, ps->p, "unexpected '%c'", c);
 }
 
+/* Rules are a line or two; the limits keep hostile input from exhausting
+ * the stack here and in the recursive evaluator, whose depth is bounded by
+ * the node count. */
+enum { EXPR_MAX_DEPTH = 64, EXPR_MAX_NODES = 2048 };
+
+static int p_unary_nested(struct parser *ps);
+
 static int p_unary(struct parser *ps)
+{
+	if (ps->depth >= EXPR_MAX_DEPTH)
+		return perr(ps, ps->p, "expression nested too deeply (more than %d levels)", EXPR_MAX_DEPTH);
+	if (ps->e->nn >= EXPR_MAX_NODES)
+		return perr(ps, ps->p, "expression too long (more than %d terms)", EXPR_MAX_NODES);
+	ps->depth++;
+	int i = p_unary_nested(ps);
+	ps->depth--;
+	return i;
+}
+
+static int p_unary_nested(struct parser *ps)
 {
 	skip_ws(ps);
 	const char *at = ps->p;
@@ -523,7 +543,7 @@ void expr_free(struct expr *e)
 
 int expr_compile(const char *src, struct expr **out, enum expr_type *type, size_t *errpos, char **cause)
 {
-	struct parser ps = {src, src, xcalloc(1, sizeof(struct expr)), 0, 0, 0, NULL};
+	struct parser ps = {src, src, xcalloc(1, sizeof(struct expr)), 0, 0, 0, 0, NULL};
 	int root = p_expr(&ps);
 	skip_ws(&ps);
 	if (root >= 0 && *ps.p)

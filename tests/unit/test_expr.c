@@ -185,6 +185,27 @@ static void test_syntax_errors(void **state)
 	expect_fail("12abc", 0, "bad number");
 }
 
+/* Hostile nesting and length are load errors, not a stack overflow (found
+ * by fuzz_expr: "--((----(--(..." crashed the parser). */
+static void test_limits(void **state)
+{
+	(void)state;
+	char deep[200], *p = deep;
+	for (int i = 0; i < 70; i++)
+		*p++ = i & 1 ? '(' : '-';
+	strcpy(p, "1");
+	expect_fail(deep, 64, "expression nested too deeply (more than 64 levels)");
+	size_t n = 3000 * 2 + 2;
+	char *chain = malloc(n), *q = chain;
+	*q++ = '1';
+	for (int i = 0; i < 3000; i++)
+		*q++ = '+', *q++ = '1';
+	*q = 0;
+	expect_fail(chain, 2050, "expression too long (more than 2048 terms)");
+	free(chain);
+	assert_true(num("((((((((((1))))))))))") == 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +217,7 @@ int main(void)
 	    cmocka_unit_test(test_metrics_used),
 	    cmocka_unit_test(test_type_errors),
 	    cmocka_unit_test(test_syntax_errors),
+	    cmocka_unit_test(test_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
