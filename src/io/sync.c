@@ -113,7 +113,7 @@ int sync_set_site(struct txn *t, const char *name, int *named, uint64_t *origin,
 	*named = 0;
 	*origin = 0;
 	if (!sync_site_valid(name))
-		return set_cause(cause, KAM_EINVAL, "site name '%s': use 1 to %d of a-z 0-9 _ -", name, SYNC_SITE_MAX);
+		return set_cause(cause, KAM_EUSAGE, "site name '%s': use 1 to %d of a-z 0-9 _ -", name, SYNC_SITE_MAX);
 	int rc = sync_site(t, &cur);
 	if (rc)
 		return rc;
@@ -122,7 +122,7 @@ int sync_set_site(struct txn *t, const char *name, int *named, uint64_t *origin,
 		return 0;
 	}
 	if (strcmp(cur, SYNC_SITE_DEFAULT)) {
-		rc = set_cause(cause, KAM_EINVAL, "this database is site '%s', not '%s'", cur, name);
+		rc = set_cause(cause, KAM_EUSAGE, "this database is site '%s', not '%s'", cur, name);
 		free(cur);
 		return rc;
 	}
