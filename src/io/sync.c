@@ -1249,7 +1249,7 @@ int sync_import(struct store *st, const char *path, const char *site, enum sync_
 	for (size_t i = 0; i < im.n && !rc; i++)
 		if (im.v[i].fixup && im.v[i].local)
 			rc = fixup_line(&im, &im.v[i]);
-	for (size_t i = im.n; i-- > 0 && !rc;)
+	for (size_t i = 0; i < im.n && !rc; i++) /* referrers come first in the file */
 		if (im.v[i].c.op == SYNC_RM)
 			rc = rm_line(&im, &im.v[i]);
 	if (rc) {
