@@ -74,6 +74,10 @@ int sync_site(struct txn *t, char **name);
  * cause) when the database is already another site. */
 int sync_set_site(struct txn *t, const char *name, int *named, uint64_t *origin, char **cause);
 
+/* The last audit sequence number (the current mark) and the mark at which
+ * this database was named as a branch (0 for central). */
+int sync_marks(struct txn *t, uint64_t *last, uint64_t *origin);
+
 struct sync_export_stats {
 	uint64_t since, mark;
 	uint64_t puts, rms;

@@ -36,6 +36,29 @@ static int set_site(struct cli *c, struct store *st, const char *site)
 	return rc;
 }
 
+/* Without --since: name the site (with --site) and print the marks. */
+static int show_marks(struct cli *c, const char *site)
+{
+	struct store *st;
+	struct txn *t;
+	char *name = NULL;
+	uint64_t last = 0, origin = 0;
+	int rc = cli_store(c, site != NULL, &st);
+	if (rc || (site && (rc = set_site(c, st, site))))
+		return rc;
+	if ((rc = store_begin(st, 0, &t)))
+		return cli_fail(c, rc, "cannot read the database: %s", kam_strerror(rc));
+	if (!(rc = sync_site(t, &name)) && !(rc = sync_marks(t, &last, &origin))) {
+		fprintf(c->out, "site %s, mark %llu", name, (unsigned long long)last);
+		if (origin)
+			fprintf(c->out, " (a copy made at mark %llu)", (unsigned long long)origin);
+		fputc('\n', c->out);
+	}
+	store_abort(t);
+	free(name);
+	return rc ? cli_fail(c, rc, "cannot read the audit log: %s", kam_strerror(rc)) : 0;
+}
+
 /* kam export --changes --since MARK [--site NAME] [-o FILE]: -o writes
  * FILE.tmp and renames it, so a cut-off export never looks complete. */
 int sync_cmd_export(struct cli *c, int argc, char **argv)
@@ -58,9 +81,11 @@ int sync_cmd_export(struct cli *c, int argc, char **argv)
 		if (r < 0)
 			return cli_usage("export");
 	}
+	if (!since_s)
+		return show_marks(c, site);
 	int64_t since;
-	if (!since_s || parse_int64(since_s, &since) || since < 0) {
-		fprintf(stderr, "kam: export --changes needs --since MARK (0 for everything)\n");
+	if (parse_int64(since_s, &since) || since < 0) {
+		fprintf(stderr, "kam: --since '%s': a mark is a number (0 for everything)\n", since_s);
 		return cli_usage("export");
 	}
 	struct store *st;

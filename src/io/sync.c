@@ -107,6 +107,13 @@ static int sync_origin(struct txn *t, uint64_t *origin)
 	return 0;
 }
 
+int sync_marks(struct txn *t, uint64_t *last, uint64_t *origin)
+{
+	*last = 0;
+	int rc = store_audit_scan(t, NULL, 0, last_seq, last);
+	return rc ? rc : sync_origin(t, origin);
+}
+
 int sync_set_site(struct txn *t, const char *name, int *named, uint64_t *origin, char **cause)
 {
 	char *cur;
@@ -1022,11 +1029,17 @@ static int fixup_line(struct imp *im, struct line *l)
 	char *why = NULL;
 	int later = 0, rc = store_get(im->t, l->c.e, l->local, &local);
 	if (!rc && !(rc = build(im, &l->c.obj, in, &later, &why))) {
+		if (later) { /* what it points at could not be created */
+			conflict(im, l, l->local, "cannot apply: it refers to a record of this file that was not created",
+				 NULL, NULL, NULL);
+			goto out;
+		}
 		take_incoming(local, in, &l->c.obj);
 		rc = store_update(im->t, local, &why);
 	}
 	if (rc)
 		rc = record_failed(im, l, l->local, rc, why);
+out:
 	free(why);
 	record_free(local);
 	record_free(in);

@@ -8,7 +8,7 @@ $C add account name=Base >/dev/null
 $C add contact name=王五 >/dev/null
 $C add account_contact account=1 contact=1 >/dev/null
 $C backup branch >/dev/null
-$B export --changes --site sh --since 3 -o /dev/null 2>/dev/null
+$B export --changes --site sh 2>/dev/null
 $C add account name=C2 >/dev/null
 $B add account name=Group >/dev/null
 $B add account name=Sub >/dev/null

@@ -7,7 +7,7 @@ $C add account name=华东电力设计院 city=上海 >/dev/null
 $C add account name=Beta >/dev/null
 $C add opportunity account=2 title=配网改造 amount=1200000 year=2027 >/dev/null
 $C backup branch >/dev/null
-$B export --changes --site shanghai --since 3 -o /dev/null
+$B export --changes --site shanghai
 $C set account 1 city=北京 industry=energy >/dev/null
 $B set account 1 city=天津 >/dev/null
 $B set account 2 notes=branch >/dev/null

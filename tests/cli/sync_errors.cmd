@@ -4,7 +4,7 @@ C="kam --db $PWD/central" B="kam --db $PWD/branch"
 $C init >/dev/null
 $C add account name=华东电力设计院 >/dev/null
 $C backup branch >/dev/null
-$B export --changes --site shanghai --since 1 -o ok.jsonl 2>/dev/null
+$B export --changes --site shanghai 2>/dev/null
 $B add account name=南京分公司 >/dev/null
 $B export --changes --since 1 -o ok.jsonl 2>/dev/null
 before=$(md5sum < central/data.mdb)
@@ -38,5 +38,5 @@ $B import --changes c0.jsonl; echo "[$?]"
 # site names
 $B export --changes --site beijing --since 1; echo "[$?]"
 $C export --changes --site 'Bad Name' --since 1; echo "[$?]"
-$C export --changes; echo "[$?]"
+$C export --changes --since last; echo "[$?]"
 $C import --changes ok.jsonl --on-conflict theirs; echo "[$?]"

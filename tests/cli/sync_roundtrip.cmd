@@ -10,8 +10,11 @@ $C add account name=Beta >/dev/null
 $C add contact name=张三 >/dev/null
 $C add account_contact account=1 contact=1 role=decision_maker >/dev/null
 $C backup branch >/dev/null
-# naming the branch records where its copy of the log ends
-$B export --changes --site shanghai --since 0; echo "[$?]"
+# naming the branch records where its copy of the log ends; without --since
+# export --changes prints the marks
+$B export --changes --site shanghai
+$C export --changes
+$B export --changes --since 0; echo "[$?]"
 $B export --changes --site shanghai --since 4 | T
 # both sides create records: both get id 3
 $B add account name=南京分公司 city=南京 >/dev/null
