@@ -45,10 +45,10 @@ enum sync_op { SYNC_PUT, SYNC_RM };
  * values are checked; REF/REFS values are gid text). */
 struct sync_change {
 	const struct entity *e;
-	char *site;        /* gid site */
-	uint64_t num;      /* gid number */
+	char *site;   /* gid site */
+	uint64_t num; /* gid number */
 	enum sync_op op;
-	int has_base;      /* base object present (else null: new record) */
+	int has_base;            /* base object present (else null: new record) */
 	struct json_object obj;  /* the whole line */
 	struct json_object base; /* members of "base" */
 	int base_col;            /* column of the base object in the line */

@@ -28,8 +28,10 @@ static int set_site(struct cli *c, struct store *st, const char *site)
 	else
 		store_abort(t);
 	if (!rc && named)
-		fprintf(stderr, "kam: this database is now site '%s'; it was copied at mark %llu: export with --since %llu or later at both sites\n", site,
-			(unsigned long long)origin, (unsigned long long)origin);
+		fprintf(stderr,
+			"kam: this database is now site '%s'; it was copied at mark %llu: export with --since %llu or "
+			"later at both sites\n",
+			site, (unsigned long long)origin, (unsigned long long)origin);
 	if (rc)
 		rc = cli_fail(c, rc, "%s", cause ? cause : kam_strerror(rc));
 	free(cause);

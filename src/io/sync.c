@@ -17,8 +17,8 @@
 #define MAX_LISTED 50
 
 /* Members of a change line that are not fields. */
-static const char *const meta_keys[] = {"entity",     "id",     "op",         "base",   "echo",
-					"echo_base", "version", "updated_by", "updated", "ext_id", NULL};
+static const char *const meta_keys[] = {"entity",  "id",         "op",      "base",   "echo", "echo_base",
+					"version", "updated_by", "updated", "ext_id", NULL};
 
 /* The audit command of an import of a change file from SITE. */
 #define IMPORT_CMD "import --changes from "
@@ -269,8 +269,8 @@ static int check_fields(const struct entity *e, const struct json_object *o, int
 	return rc;
 }
 
-static const struct json_member *member(const struct json_object *o, const char *key, enum json_type type,
-					int *col, char **cause, int *rc)
+static const struct json_member *member(const struct json_object *o, const char *key, enum json_type type, int *col,
+					char **cause, int *rc)
 {
 	const struct json_member *m = json_get(o, key);
 	if (!m) {
@@ -278,7 +278,8 @@ static const struct json_member *member(const struct json_object *o, const char 
 		*rc = set_cause(cause, KAM_EINVAL, "missing \"%s\"", key);
 	} else if (m->type != type) {
 		*col = m->col;
-		*rc = set_cause(cause, KAM_EINVAL, "\"%s\" must be a %s", key, type == JSON_STRING ? "string" : "number");
+		*rc =
+		    set_cause(cause, KAM_EINVAL, "\"%s\" must be a %s", key, type == JSON_STRING ? "string" : "number");
 		m = NULL;
 	}
 	return m;
@@ -453,10 +454,15 @@ static int audit_collect(uint64_t seq, const char *json, void *arg)
 			parse_int64(ts->text, &tsv);
 		if (ver)
 			parse_int64(ver->text, &vv);
-		x->v[x->n++] = (struct audit_entry){ent_index(e), (uint64_t)n, seq, ops[0],
-						     b && b->type == JSON_RAW ? xstrdup(b->text) : NULL, tsv,
-						     (uint32_t)vv, xstrdup(who && who->type == JSON_STRING ? who->text : ""),
-						     from};
+		x->v[x->n++] = (struct audit_entry){ent_index(e),
+						    (uint64_t)n,
+						    seq,
+						    ops[0],
+						    b && b->type == JSON_RAW ? xstrdup(b->text) : NULL,
+						    tsv,
+						    (uint32_t)vv,
+						    xstrdup(who && who->type == JSON_STRING ? who->text : ""),
+						    from};
 	} else {
 		/* Bulk imports write one summary line with counts instead of a line
 		 * per record: those records cannot be told apart here. */
@@ -785,7 +791,7 @@ struct imp {
 	const char *path;
 	struct txn *t;
 	char *self;
-	char *from; /* the exporting site */
+	char *from;     /* the exporting site */
 	uint64_t since; /* the file's first mark */
 	struct line *v;
 	size_t n;
@@ -922,8 +928,7 @@ static void conflict(struct imp *im, const struct line *l, uint64_t id, const ch
  * fatal. */
 static int record_failed(struct imp *im, const struct line *l, uint64_t id, int rc, char *why)
 {
-	if (rc != KAM_EINVAL && rc != KAM_EEXIST && rc != KAM_EREFERENCED && rc != KAM_ECONFLICT &&
-	    rc != KAM_ENOTFOUND)
+	if (rc != KAM_EINVAL && rc != KAM_EEXIST && rc != KAM_EREFERENCED && rc != KAM_ECONFLICT && rc != KAM_ENOTFOUND)
 		return rc;
 	char *msg = xasprintf("cannot apply: %s", why ? why : kam_strerror(rc));
 	conflict(im, l, id, msg, NULL, NULL, NULL);
@@ -988,7 +993,7 @@ static int put_existing(struct imp *im, struct line *l, uint64_t id)
 	}
 	l->local = id;
 	if (!local) {
-		conflict(im, l, id, "deleted here, changed there", NULL, NULL, NULL);
+		conflict(im, l, id, "not here (deleted here, or never received), changed there", NULL, NULL, NULL);
 	} else if (!l->fixup && same_fields(local, in)) {
 		im->s->unchanged[ent_index(e)]++;
 	} else if (base && same_fields(local, base)) {
@@ -1030,8 +1035,9 @@ static int fixup_line(struct imp *im, struct line *l)
 	int later = 0, rc = store_get(im->t, l->c.e, l->local, &local);
 	if (!rc && !(rc = build(im, &l->c.obj, in, &later, &why))) {
 		if (later) { /* what it points at could not be created */
-			conflict(im, l, l->local, "cannot apply: it refers to a record of this file that was not created",
-				 NULL, NULL, NULL);
+			conflict(im, l, l->local,
+				 "cannot apply: it refers to a record of this file that was not created", NULL, NULL,
+				 NULL);
 			goto out;
 		}
 		take_incoming(local, in, &l->c.obj);
@@ -1103,12 +1109,15 @@ static void parse_file(struct imp *im, char *data, size_t size)
 			struct json_object o;
 			const struct json_member *v, *s;
 			if (json_parse_object(p, len, &o, &col, &cause)) {
-				import_error(im, line, col, "not a kam change file (the first line is {\"kam_changes\":1,...})");
+				import_error(im, line, col,
+					     "not a kam change file (the first line is {\"kam_changes\":1,...})");
 			} else {
 				if (!(v = json_get(&o, "kam_changes")) || strcmp(v->text, "1"))
-					import_error(im, line, v ? v->col : 1,
-						     "not a kam change file (the first line is {\"kam_changes\":1,...})");
-				else if (!(s = json_get(&o, "site")) || s->type != JSON_STRING || !sync_site_valid(s->text))
+					import_error(
+					    im, line, v ? v->col : 1,
+					    "not a kam change file (the first line is {\"kam_changes\":1,...})");
+				else if (!(s = json_get(&o, "site")) || s->type != JSON_STRING ||
+					 !sync_site_valid(s->text))
 					import_error(im, line, s ? s->col : 1, "missing or bad \"site\"");
 				else if (!(v = json_get(&o, "since")) || v->type != JSON_NUMBER)
 					import_error(im, line, v ? v->col : 1, "missing or bad \"since\"");
@@ -1127,7 +1136,8 @@ static void parse_file(struct imp *im, char *data, size_t size)
 				char want[32];
 				snprintf(want, sizeof want, "%zu", records);
 				if (m->type != JSON_NUMBER || strcmp(m->text, want)) {
-					char *msg = xasprintf("the file says %s records but holds %zu", m->text, records);
+					char *msg =
+					    xasprintf("the file says %s records but holds %zu", m->text, records);
 					import_error(im, line, m->col, msg);
 					free(msg);
 				}
@@ -1246,7 +1256,8 @@ int sync_import(struct store *st, const char *path, const char *site, enum sync_
 		rc = set_cause(cause, KAM_EINVAL,
 			       "'%s' starts at mark %llu, but this database is a copy made at mark %llu: ask for an "
 			       "export with --since %llu",
-			       path, (unsigned long long)im.since, (unsigned long long)origin, (unsigned long long)origin);
+			       path, (unsigned long long)im.since, (unsigned long long)origin,
+			       (unsigned long long)origin);
 		goto fail;
 	}
 	if (!strcmp(im.from, im.self)) {

@@ -22,9 +22,18 @@ static void test_gid(void **state)
 	free(site);
 	assert_int_equal(sync_parse_gid("a-b_1:1", &site, &n), 0);
 	free(site);
-	static const char *const bad[] = {"42", ":1", "shanghai:", "shanghai:0", "shanghai:01", "shanghai:-1",
-					  "Shanghai:1", "上海:1", "a b:1", "shanghai:1x",
-					  "abcdefghijklmnopqrstuvwxyz0123456:1", NULL};
+	static const char *const bad[] = {"42",
+					  ":1",
+					  "shanghai:",
+					  "shanghai:0",
+					  "shanghai:01",
+					  "shanghai:-1",
+					  "Shanghai:1",
+					  "上海:1",
+					  "a b:1",
+					  "shanghai:1x",
+					  "abcdefghijklmnopqrstuvwxyz0123456:1",
+					  NULL};
 	for (int i = 0; bad[i]; i++)
 		if (sync_parse_gid(bad[i], &site, &n) != KAM_EINVAL)
 			fail_msg("accepted %s", bad[i]);
@@ -58,7 +67,8 @@ static void test_parse_put(void **state)
 
 	parse_ok("{\"entity\":\"activity\",\"id\":\"central:9\",\"op\":\"put\",\"base\":{\"account\":\"central:1\","
 		 "\"type\":\"banquet\",\"date\":\"2026-11-23\"},\"echo\":\"shanghai\",\"echo_base\":null,"
-		 "\"account\":\"central:1\",\"type\":\"banquet\",\"date\":\"2026-11-24\",\"contacts\":\"central:1;shanghai:2\"}",
+		 "\"account\":\"central:1\",\"type\":\"banquet\",\"date\":\"2026-11-24\",\"contacts\":\"central:1;"
+		 "shanghai:2\"}",
 		 &c);
 	assert_true(c.has_base);
 	assert_int_equal(c.base.n, 3);
@@ -99,15 +109,18 @@ static void test_parse_errors(void **state)
 	/* columns inside the base object count from the start of the line */
 	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":{\"nam\":\"x\"}}", 57,
 		     "did you mean 'name'");
-	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":{\"id\":\"x\"}}", 56, "not a field");
-	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"name\":\"x\",\"parent\":7}", 75,
-		     "a reference is a string");
+	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":{\"id\":\"x\"}}", 56,
+		     "not a field");
+	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"name\":\"x\",\"parent\":7}",
+		     75, "a reference is a string");
 	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"parent\":\"a:1;a:2\"}", 64,
 		     "not a record id");
 	expect_error("{\"entity\":\"activity\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"contacts\":\"a:1;7\"}", 67,
 		     "'7' is not a record id");
-	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"key\":\"maybe\"}", 61, "key:");
-	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":\"x\"}", 1, "echo_base");
+	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"key\":\"maybe\"}", 61,
+		     "key:");
+	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":\"x\"}", 1,
+		     "echo_base");
 	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"ext_id\":5}", 64, "ext_id");
 }
 
