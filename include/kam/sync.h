@@ -29,12 +29,12 @@
  *
  * File: line 1 {"kam_changes":1,"site":S,"since":M,"mark":N}, then one line
  * per record {"entity":E,"id":"SITE:N","op":"put"|"rm","base":{..}|null,
- * ["echo":SITE,"echo_base":{..}|null,]"version":V,"updated":T,"updated_by":U
+ * ["echo":{SITE:{..}|null,..},]"version":V,"updated":T,"updated_by":U
  * [,"ext_id":X], fields...} where base holds every field as it was at the
- * mark (null: the record did not exist), echo/echo_base name the last site
- * whose change file was imported into the record and the record as that
- * import left it (the base that site compares with, since it knows the
- * record as it sent it), and REF/REFS fields are gids; then {"end":COUNT}. */
+ * mark (null: the record did not exist) and echo, for each site whose change
+ * file was imported into the record after the mark, the record as the last
+ * such import left it: what that site sent, so the base it compares with
+ * when the change goes back to it. REF/REFS fields are gids; then {"end":COUNT}. */
 
 #define SYNC_SITE_DEFAULT "central"
 #define SYNC_SITE_MAX 32
@@ -52,9 +52,8 @@ struct sync_change {
 	struct json_object obj;  /* the whole line */
 	struct json_object base; /* members of "base" */
 	int base_col;            /* column of the base object in the line */
-	const char *echo;        /* "echo": the site the exporter last imported this record from */
-	int has_echo_base;
-	struct json_object echo_base; /* "echo_base": the record as that import left it */
+	int has_echo;
+	struct json_object echo; /* "echo": site -> raw base object or null */
 };
 
 /* Parse "SITE:N" (SITE: 1..32 of [a-z0-9_-], N >= 1). 0 or KAM_EINVAL. */

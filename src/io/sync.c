@@ -17,7 +17,7 @@
 #define MAX_LISTED 50
 
 /* Members of a change line that are not fields. */
-static const char *const meta_keys[] = {"entity",  "id",         "op",      "base",   "echo", "echo_base",
+static const char *const meta_keys[] = {"entity",  "id",         "op",      "base",   "echo",
 					"version", "updated_by", "updated", "ext_id", NULL};
 
 /* The audit command of an import of a change file from SITE. */
@@ -347,26 +347,37 @@ int sync_parse_change(const char *line, size_t len, struct sync_change *out, int
 		goto fail;
 	}
 	if ((m = json_get(o, "echo"))) {
-		const struct json_member *eb = json_get(o, "echo_base");
-		if (m->type != JSON_STRING || !sync_site_valid(m->text)) {
+		int ecol = 1;
+		if (m->type != JSON_RAW || m->text[0] != '{') {
 			*col = m->col;
-			rc = set_cause(cause, KAM_EINVAL, "\"echo\" must be a site name");
+			rc = set_cause(cause, KAM_EINVAL, "\"echo\" must be an object of site: base");
 			goto fail;
 		}
-		if (!eb || (eb->type != JSON_NULL && !(eb->type == JSON_RAW && eb->text[0] == '{'))) {
-			*col = eb ? eb->col : 1;
-			rc = set_cause(cause, KAM_EINVAL, "\"echo\" needs \"echo_base\": an object or null");
+		if ((rc = json_parse_object(m->text, strlen(m->text), &out->echo, &ecol, cause))) {
+			*col = m->col + ecol - 1;
 			goto fail;
 		}
-		out->echo = m->text;
-		if (eb->type == JSON_RAW) {
-			int bcol = 1;
-			if ((rc = json_parse_object(eb->text, strlen(eb->text), &out->echo_base, &bcol, cause))) {
-				*col = eb->col + bcol - 1;
+		out->has_echo = 1;
+		for (int i = 0; i < out->echo.n; i++) {
+			const struct json_member *s = &out->echo.m[i];
+			int at = m->col + s->col - 1;
+			struct json_object eb;
+			if (!sync_site_valid(s->key) ||
+			    (s->type != JSON_NULL && !(s->type == JSON_RAW && s->text[0] == '{'))) {
+				*col = at;
+				rc = set_cause(cause, KAM_EINVAL,
+					       "echo: '%s' must be a site name with an object or null", s->key);
 				goto fail;
 			}
-			out->has_echo_base = 1;
-			if ((rc = check_fields(out->e, &out->echo_base, eb->col - 1, col, cause)))
+			if (s->type == JSON_NULL)
+				continue;
+			if ((rc = json_parse_object(s->text, strlen(s->text), &eb, &ecol, cause))) {
+				*col = at + ecol - 1;
+				goto fail;
+			}
+			rc = check_fields(out->e, &eb, at - 1, col, cause);
+			json_object_free(&eb);
+			if (rc)
 				goto fail;
 		}
 	}
@@ -390,7 +401,7 @@ void sync_change_free(struct sync_change *c)
 	free(c->site);
 	json_object_free(&c->obj);
 	json_object_free(&c->base);
-	json_object_free(&c->echo_base);
+	json_object_free(&c->echo);
 	memset(c, 0, sizeof *c);
 }
 
@@ -518,9 +529,30 @@ struct change_out {
 	uint64_t id;
 	struct record *base, *final;
 	const struct audit_entry *last;
-	const char *echo;         /* site whose change file this database last imported into the record */
-	struct record *echo_base; /* the record right after that import (NULL: absent) */
+	/* Per site whose change file was imported into the record after the
+	 * mark: the record right after the last such import (NULL: absent),
+	 * that is what the site sent, its base when the change goes back. */
+	struct echo_site {
+		const char *site;
+		struct record *r;
+	} * echo;
+	int necho;
 };
+
+static void change_out_free(struct change_out *c)
+{
+	record_free(c->base);
+	record_free(c->final);
+	for (int i = 0; i < c->necho; i++)
+		record_free(c->echo[i].r);
+	free(c->echo);
+	memset(c, 0, sizeof *c);
+}
+
+static int echo_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct echo_site *)a)->site, ((const struct echo_site *)b)->site);
+}
 
 /* The value of field f as JSON; references as gids. */
 static void emit_value(struct exp *x, const struct record *r, int f, struct buf *b, struct buf *tmp)
@@ -590,17 +622,22 @@ static void emit_change(struct exp *x, const struct change_out *c, struct buf *b
 	} else {
 		buf_adds(b, "null");
 	}
-	if (c->echo) {
-		buf_adds(b, ",\"echo\":");
-		json_add_string(b, c->echo);
-		buf_adds(b, ",\"echo_base\":");
-		if (c->echo_base) {
-			buf_addc(b, '{');
-			emit_fields(x, c->echo_base, 1, b);
-			buf_addc(b, '}');
-		} else {
-			buf_adds(b, "null");
+	if (c->necho) {
+		buf_adds(b, ",\"echo\":{");
+		for (int i = 0; i < c->necho; i++) {
+			if (i)
+				buf_addc(b, ',');
+			json_add_string(b, c->echo[i].site);
+			buf_addc(b, ':');
+			if (c->echo[i].r) {
+				buf_addc(b, '{');
+				emit_fields(x, c->echo[i].r, 1, b);
+				buf_addc(b, '}');
+			} else {
+				buf_adds(b, "null");
+			}
 		}
+		buf_addc(b, '}');
 	}
 	if (c->final) {
 		buf_addf(b, ",\"version\":%u,\"updated\":%lld,\"updated_by\":", c->final->version,
@@ -649,10 +686,14 @@ static int reconstruct(struct exp *x, size_t lo, size_t hi, struct change_out *c
 	rc = 0;
 	for (size_t i = hi; i-- > lo && !rc;) {
 		const struct audit_entry *a = &x->v[i];
-		if (a->from && !c->echo) {
-			/* What that site sent: its base when this goes back to it. */
-			c->echo = a->from;
-			c->echo_base = state ? record_dup(state) : NULL;
+		if (a->from) { /* the last import from that site (walking backwards: the first seen) */
+			int seen = 0;
+			for (int k = 0; k < c->necho && !seen; k++)
+				seen = !strcmp(c->echo[k].site, a->from);
+			if (!seen) {
+				c->echo = xrealloc(c->echo, (size_t)(c->necho + 1) * sizeof *c->echo);
+				c->echo[c->necho++] = (struct echo_site){a->from, state ? record_dup(state) : NULL};
+			}
 		}
 		if (a->op == 'a') {
 			record_free(state);
@@ -671,6 +712,8 @@ static int reconstruct(struct exp *x, size_t lo, size_t hi, struct change_out *c
 			rc = apply_audit_fields(state, a->before);
 	}
 	c->base = state;
+	if (c->necho > 1)
+		qsort(c->echo, (size_t)c->necho, sizeof *c->echo, echo_cmp);
 	return rc;
 }
 
@@ -725,10 +768,7 @@ int sync_export(struct store *st, uint64_t since, FILE *out, struct sync_export_
 		if ((rc = reconstruct(&x, lo, hi, c)))
 			break;
 		if ((!c->base && !c->final) || (c->base && c->final && same_fields(c->base, c->final))) {
-			record_free(c->base);
-			record_free(c->final);
-			record_free(c->echo_base);
-			memset(c, 0, sizeof *c);
+			change_out_free(c);
 			continue; /* created and deleted, or back where it was */
 		}
 		nout++;
@@ -759,11 +799,8 @@ int sync_export(struct store *st, uint64_t since, FILE *out, struct sync_export_
 	if (ferror(out))
 		rc = set_cause(cause, KAM_ESTORE, "cannot write: %s", strerror(errno));
 out:
-	for (size_t i = 0; i < nout; i++) {
-		record_free(outv[i].base);
-		record_free(outv[i].final);
-		record_free(outv[i].echo_base);
-	}
+	for (size_t i = 0; i < nout; i++)
+		change_out_free(&outv[i]);
 	free(outv);
 	for (size_t i = 0; i < x.n; i++) {
 		free(x.v[i].before);
@@ -908,7 +945,10 @@ static void conflict(struct imp *im, const struct line *l, uint64_t id, const ch
 {
 	struct buf *b = &im->s->conflicts;
 	im->s->nconflicts++;
-	buf_addf(b, "conflict: %s %llu (%s): %s\n", l->c.e->name, (unsigned long long)id, l->gid, why);
+	if (id)
+		buf_addf(b, "conflict: %s %llu (%s): %s\n", l->c.e->name, (unsigned long long)id, l->gid, why);
+	else /* a record this file would have created */
+		buf_addf(b, "conflict: new %s (%s): %s\n", l->c.e->name, l->gid, why);
 	if (!here || !there)
 		return;
 	int *diff;
@@ -951,6 +991,31 @@ static void take_incoming(struct record *local, const struct record *in, const s
 	}
 }
 
+/* The base to compare the local record with: for a record this database
+ * sent earlier, the values it sent (the line's echo for this site), else the
+ * line's base. *out stays NULL when there is none (a new record). */
+static int build_base(struct imp *im, const struct line *l, struct record **out, char **why)
+{
+	const struct json_member *echo = l->c.has_echo ? json_get(&l->c.echo, im->self) : NULL;
+	struct json_object eb = {0};
+	const struct json_object *src = &l->c.base;
+	int later = 0, col, rc;
+	*out = NULL;
+	if (echo && echo->type != JSON_RAW)
+		return 0;
+	if (echo) {
+		if (json_parse_object(echo->text, strlen(echo->text), &eb, &col, NULL))
+			return KAM_ESTORE; /* checked by the parser */
+		src = &eb;
+	} else if (!l->c.has_base) {
+		return 0;
+	}
+	*out = record_new(l->c.e);
+	rc = build(im, src, *out, &later, why);
+	json_object_free(&eb);
+	return rc;
+}
+
 static int put_new(struct imp *im, struct line *l)
 {
 	struct record *r = record_new(l->c.e);
@@ -978,19 +1043,13 @@ static int put_existing(struct imp *im, struct line *l, uint64_t id)
 	const struct entity *e = l->c.e;
 	struct record *local = NULL, *in = record_new(e), *base = NULL;
 	char *why = NULL;
-	int later = 0, rc = store_get(im->t, e, id, &local);
+	int rc = store_get(im->t, e, id, &local);
 	if (rc && rc != KAM_ENOTFOUND)
 		goto out;
 	if ((rc = build(im, &l->c.obj, in, &l->fixup, &why)))
 		goto failed;
-	/* A record this database sent earlier comes back with the values it
-	 * sent as its base. */
-	int echo = l->c.echo && !strcmp(l->c.echo, im->self);
-	if (echo ? l->c.has_echo_base : l->c.has_base) {
-		base = record_new(e);
-		if ((rc = build(im, echo ? &l->c.echo_base : &l->c.base, base, &later, &why)))
-			goto failed;
-	}
+	if ((rc = build_base(im, l, &base, &why)))
+		goto failed;
 	l->local = id;
 	if (!local) {
 		conflict(im, l, id, "not here (deleted here, or never received), changed there", NULL, NULL, NULL);
@@ -1057,9 +1116,9 @@ static int rm_line(struct imp *im, struct line *l)
 	const struct entity *e = l->c.e;
 	uint64_t id;
 	enum how how;
-	struct record *local = NULL, *base = record_new(e);
+	struct record *local = NULL, *base = NULL;
 	char *why = NULL;
-	int later = 0, rc = resolve(im, e, l->gid, &id, &how);
+	int rc = resolve(im, e, l->gid, &id, &how);
 	if (rc)
 		goto out;
 	if ((rc = store_get(im->t, e, id, &local)) == KAM_ENOTFOUND) {
@@ -1069,11 +1128,11 @@ static int rm_line(struct imp *im, struct line *l)
 	}
 	if (rc)
 		goto out;
-	if ((rc = build(im, &l->c.base, base, &later, &why))) {
+	if ((rc = build_base(im, l, &base, &why))) {
 		rc = record_failed(im, l, id, rc, why);
 		goto out;
 	}
-	if (!same_fields(local, base)) {
+	if (!base || !same_fields(local, base)) {
 		conflict(im, l, id, "changed here, deleted there", local, base, "before deletion");
 	} else if ((rc = store_delete(im->t, e, id, 0, &why))) {
 		rc = record_failed(im, l, id, rc, why);

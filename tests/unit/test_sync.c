@@ -62,18 +62,19 @@ static void test_parse_put(void **state)
 	assert_int_equal(c.num, 3);
 	assert_int_equal(c.op, SYNC_PUT);
 	assert_false(c.has_base);
-	assert_null(c.echo);
+	assert_false(c.has_echo);
 	sync_change_free(&c);
 
 	parse_ok("{\"entity\":\"activity\",\"id\":\"central:9\",\"op\":\"put\",\"base\":{\"account\":\"central:1\","
-		 "\"type\":\"banquet\",\"date\":\"2026-11-23\"},\"echo\":\"shanghai\",\"echo_base\":null,"
+		 "\"type\":\"banquet\",\"date\":\"2026-11-23\"},\"echo\":{\"beijing\":null,\"shanghai\":{\"type\":"
+		 "\"call\"}},"
 		 "\"account\":\"central:1\",\"type\":\"banquet\",\"date\":\"2026-11-24\",\"contacts\":\"central:1;"
 		 "shanghai:2\"}",
 		 &c);
 	assert_true(c.has_base);
 	assert_int_equal(c.base.n, 3);
-	assert_string_equal(c.echo, "shanghai");
-	assert_false(c.has_echo_base);
+	assert_true(c.has_echo);
+	assert_int_equal(c.echo.n, 2);
 	sync_change_free(&c);
 
 	parse_ok("{\"entity\":\"contact\",\"id\":\"central:2\",\"op\":\"rm\",\"base\":{\"name\":\"张三\"}}", &c);
@@ -119,8 +120,14 @@ static void test_parse_errors(void **state)
 		     "'7' is not a record id");
 	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"key\":\"maybe\"}", 61,
 		     "key:");
-	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":\"x\"}", 1,
-		     "echo_base");
+	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":\"x\"}", 62,
+		     "\"echo\" must be an object");
+	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":{\"X\":null}}", 67,
+		     "'X' must be a site name");
+	/* columns inside an echo base count from the start of the line too */
+	expect_error(
+	    "{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":{\"sh\":{\"key\":\"maybe\"}}}", 75,
+	    "key:");
 	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"ext_id\":5}", 64, "ext_id");
 }
 
