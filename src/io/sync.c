@@ -25,6 +25,14 @@ static const char *const meta_keys[] = {"entity",  "id",         "op",      "bas
 
 /* --- gids and sites ------------------------------------------------------ */
 
+static int ent_index(const struct entity *e)
+{
+	for (int i = 0; i < ENT__COUNT; i++)
+		if (kam_entities[i] == e)
+			return i;
+	return 0;
+}
+
 int sync_site_valid(const char *name)
 {
 	size_t n = strlen(name);
@@ -114,6 +122,44 @@ int sync_marks(struct txn *t, uint64_t *last, uint64_t *origin)
 	return rc ? rc : sync_origin(t, origin);
 }
 
+static int max_id(const struct record *r, void *arg)
+{
+	uint64_t *max = arg;
+	if (r->id > *max)
+		*max = r->id;
+	return 0;
+}
+
+/* Who we are: the site name and, at a branch, the ids of its copy. */
+struct site {
+	char *self;
+	int branch;
+	uint64_t copy[ENT__COUNT]; /* ids below copy[i] are central's */
+};
+
+static int site_load(struct txn *t, struct site *s)
+{
+	memset(s, 0, sizeof *s);
+	int rc = sync_site(t, &s->self);
+	if (rc)
+		return rc;
+	s->branch = strcmp(s->self, SYNC_SITE_DEFAULT) != 0;
+	for (int i = 0; i < ENT__COUNT && s->branch; i++) {
+		char key[64];
+		void *v;
+		size_t n;
+		snprintf(key, sizeof key, "copy.%s", kam_entities[i]->name);
+		if ((rc = store_kv_get(t, NS_SITE, key, strlen(key), &v, &n)) == KAM_ENOTFOUND)
+			continue;
+		if (rc)
+			return rc;
+		if (n == 8)
+			s->copy[i] = u64_get(v);
+		free(v);
+	}
+	return 0;
+}
+
 int sync_set_site(struct txn *t, const char *name, int *named, uint64_t *origin, char **cause)
 {
 	char *cur;
@@ -137,6 +183,18 @@ int sync_set_site(struct txn *t, const char *name, int *named, uint64_t *origin,
 	uint64_t last = 0;
 	if ((rc = store_audit_scan(t, NULL, 0, last_seq, &last)))
 		return rc;
+	/* Ids below these came with the copy of central: they are central's. */
+	for (int i = 0; i < ENT__COUNT; i++) {
+		uint64_t max = 0;
+		unsigned char v[8];
+		char key[64];
+		if ((rc = store_scan_fields(t, kam_entities[i], 0, max_id, &max)))
+			return rc;
+		u64_key(v, max + 1);
+		snprintf(key, sizeof key, "copy.%s", kam_entities[i]->name);
+		if ((rc = store_kv_put(t, NS_SITE, key, strlen(key), v, 8)))
+			return rc;
+	}
 	char text[32];
 	int n = snprintf(text, sizeof text, "%llu", (unsigned long long)last);
 	if ((rc = store_kv_put(t, NS_SITE, "site", 4, name, strlen(name))) ||
@@ -154,8 +212,9 @@ static void gid_key(struct buf *b, const struct entity *e, const char *gid)
 	buf_adds(b, gid);
 }
 
-/* The gid of a local record: from the map, else SELF:id. Caller frees. */
-static char *gid_of(struct txn *t, const char *self, const struct entity *e, uint64_t id)
+/* The gid of a local record: from the map, central's for a record of a
+ * branch's copy, else SELF:id. Caller frees. */
+static char *gid_of(struct txn *t, const struct site *s, const struct entity *e, uint64_t id)
 {
 	unsigned char k[9];
 	void *v;
@@ -164,7 +223,9 @@ static char *gid_of(struct txn *t, const char *self, const struct entity *e, uin
 	u64_key(k + 1, id);
 	if (!store_kv_get(t, NS_LID, k, 9, &v, &n))
 		return v;
-	return xasprintf("%s:%llu", self, (unsigned long long)id);
+	if (s->branch && id < s->copy[ent_index(e)])
+		return xasprintf("%s:%llu", SYNC_SITE_DEFAULT, (unsigned long long)id);
+	return xasprintf("%s:%llu", s->self, (unsigned long long)id);
 }
 
 static int map_get(struct txn *t, const struct entity *e, const char *gid, uint64_t *id)
@@ -198,14 +259,6 @@ static int map_put(struct txn *t, const struct entity *e, const char *gid, uint6
 }
 
 /* --- the change-line parser ----------------------------------------------- */
-
-static int ent_index(const struct entity *e)
-{
-	for (int i = 0; i < ENT__COUNT; i++)
-		if (kam_entities[i] == e)
-			return i;
-	return 0;
-}
 
 static int is_meta(const char *key)
 {
@@ -420,7 +473,7 @@ struct audit_entry {
 
 struct exp {
 	struct txn *t;
-	char *self;
+	struct site site;
 	uint64_t since, last;
 	struct audit_entry *v;
 	size_t n, cap;
@@ -564,7 +617,7 @@ static void emit_value(struct exp *x, const struct record *r, int f, struct buf 
 		const char *p = fd->type == FT_REF ? NULL : (r->v[f].s ? r->v[f].s : "");
 		struct buf ids = {0};
 		if (fd->type == FT_REF) {
-			char *g = gid_of(x->t, x->self, target, (uint64_t)r->v[f].i);
+			char *g = gid_of(x->t, &x->site, target, (uint64_t)r->v[f].i);
 			buf_adds(&ids, g);
 			free(g);
 		} else {
@@ -573,7 +626,7 @@ static void emit_value(struct exp *x, const struct record *r, int f, struct buf 
 				unsigned long long id = strtoull(p, &end, 10);
 				if (end == p)
 					break;
-				char *g = gid_of(x->t, x->self, target, id);
+				char *g = gid_of(x->t, &x->site, target, id);
 				buf_addf(&ids, "%s%s", ids.len ? ";" : "", g);
 				free(g);
 				p = *end == ';' ? end + 1 : end;
@@ -609,7 +662,7 @@ static void emit_fields(struct exp *x, const struct record *r, int first, struct
 static void emit_change(struct exp *x, const struct change_out *c, struct buf *b)
 {
 	const struct entity *e = kam_entities[c->ei];
-	char *gid = gid_of(x->t, x->self, e, c->id);
+	char *gid = gid_of(x->t, &x->site, e, c->id);
 	buf_adds(b, "{\"entity\":");
 	json_add_string(b, e->name);
 	buf_adds(b, ",\"id\":");
@@ -739,7 +792,7 @@ int sync_export(struct store *st, uint64_t since, FILE *out, struct sync_export_
 	int rc = store_begin(st, 0, &x.t);
 	if (rc)
 		return set_cause(cause, rc, "cannot read the database: %s", kam_strerror(rc));
-	if ((rc = sync_site(x.t, &x.self)) || (rc = store_audit_scan(x.t, NULL, 0, audit_collect, &x)))
+	if ((rc = site_load(x.t, &x.site)) || (rc = store_audit_scan(x.t, NULL, 0, audit_collect, &x)))
 		goto out;
 	uint64_t origin;
 	if ((rc = sync_origin(x.t, &origin)))
@@ -748,7 +801,7 @@ int sync_export(struct store *st, uint64_t since, FILE *out, struct sync_export_
 		rc = set_cause(cause, KAM_EINVAL,
 			       "site '%s' is a copy made at mark %llu: what came before is in both databases; "
 			       "use --since %llu or later",
-			       x.self, (unsigned long long)origin, (unsigned long long)origin);
+			       x.site.self, (unsigned long long)origin, (unsigned long long)origin);
 		goto out;
 	}
 	if (since > x.last) {
@@ -780,7 +833,7 @@ int sync_export(struct store *st, uint64_t since, FILE *out, struct sync_export_
 	out_ranks = x.rank;
 	qsort(outv, nout, sizeof *outv, out_cmp);
 	buf_adds(&b, "{\"kam_changes\":1,\"site\":");
-	json_add_string(&b, x.self);
+	json_add_string(&b, x.site.self);
 	buf_addf(&b, ",\"since\":%llu,\"mark\":%llu}\n", (unsigned long long)since, (unsigned long long)x.last);
 	fwrite(b.p, 1, b.len, out);
 	for (size_t i = 0; i < nout; i++) {
@@ -808,7 +861,7 @@ out:
 		free(x.v[i].from);
 	}
 	free(x.v);
-	free(x.self);
+	free(x.site.self);
 	buf_free(&b);
 	store_abort(x.t);
 	return rc;
@@ -827,7 +880,7 @@ struct line {
 struct imp {
 	const char *path;
 	struct txn *t;
-	char *self;
+	struct site site;
 	char *from;     /* the exporting site */
 	uint64_t since; /* the file's first mark */
 	struct line *v;
@@ -862,17 +915,19 @@ static int is_pending(struct imp *im, const struct entity *e, const char *gid)
 	return hit != NULL;
 }
 
-enum how { HOW_LOCAL, HOW_MAPPED, HOW_IDENTITY, HOW_PENDING };
+enum how { HOW_LOCAL, HOW_MAPPED, HOW_IDENTITY, HOW_PENDING, HOW_UNKNOWN };
 
 /* The local id of a gid: ours, from the map, created by this file later
- * (pending), or the same id in the common starting copy. */
+ * (pending), central's record of this branch's copy (same id), or unknown:
+ * a record of another site that never reached this database. */
 static int resolve(struct imp *im, const struct entity *e, const char *gid, uint64_t *id, enum how *how)
 {
 	char *site;
 	uint64_t num;
 	if (sync_parse_gid(gid, &site, &num))
 		return KAM_EINVAL; /* checked by the parser */
-	int local = !strcmp(site, im->self), rc = 0;
+	int local = !strcmp(site, im->site.self), rc = 0;
+	int copy = im->site.branch && !strcmp(site, SYNC_SITE_DEFAULT) && num < im->site.copy[ent_index(e)];
 	free(site);
 	*id = num;
 	*how = HOW_LOCAL;
@@ -885,7 +940,7 @@ static int resolve(struct imp *im, const struct entity *e, const char *gid, uint
 	if (rc != KAM_ENOTFOUND)
 		return rc;
 	*id = num;
-	*how = is_pending(im, e, gid) ? HOW_PENDING : HOW_IDENTITY;
+	*how = is_pending(im, e, gid) ? HOW_PENDING : copy ? HOW_IDENTITY : HOW_UNKNOWN;
 	return 0;
 }
 
@@ -914,7 +969,11 @@ static int build(struct imp *im, const struct json_object *o, struct record *r, 
 			enum how how;
 			if ((rc = resolve(im, field_ref_entity(fd), p, &id, &how)))
 				break;
-			if (how == HOW_PENDING)
+			if (how == HOW_UNKNOWN)
+				rc = set_cause(cause, KAM_ENOTFOUND,
+					       "%s refers to %s %s, which never reached this database", m->key,
+					       field_ref_entity(fd)->name, p);
+			else if (how == HOW_PENDING)
 				*later = 1;
 			else
 				buf_addf(&ids, "%s%llu", ids.len ? ";" : "", (unsigned long long)id);
@@ -947,8 +1006,8 @@ static void conflict(struct imp *im, const struct line *l, uint64_t id, const ch
 	im->s->nconflicts++;
 	if (id)
 		buf_addf(b, "conflict: %s %llu (%s): %s\n", l->c.e->name, (unsigned long long)id, l->gid, why);
-	else /* a record this file would have created */
-		buf_addf(b, "conflict: new %s (%s): %s\n", l->c.e->name, l->gid, why);
+	else /* no local record: one this file would create, or unknown here */
+		buf_addf(b, "conflict: %s %s: %s\n", l->c.e->name, l->gid, why);
 	if (!here || !there)
 		return;
 	int *diff;
@@ -996,7 +1055,7 @@ static void take_incoming(struct record *local, const struct record *in, const s
  * line's base. *out stays NULL when there is none (a new record). */
 static int build_base(struct imp *im, const struct line *l, struct record **out, char **why)
 {
-	const struct json_member *echo = l->c.has_echo ? json_get(&l->c.echo, im->self) : NULL;
+	const struct json_member *echo = l->c.has_echo ? json_get(&l->c.echo, im->site.self) : NULL;
 	struct json_object eb = {0};
 	const struct json_object *src = &l->c.base;
 	int later = 0, col, rc;
@@ -1083,6 +1142,10 @@ static int put_line(struct imp *im, struct line *l)
 		return rc;
 	if (how == HOW_PENDING)
 		return put_new(im, l);
+	if (how == HOW_UNKNOWN) {
+		conflict(im, l, 0, "changed there, but it never reached this database", NULL, NULL, NULL);
+		return 0;
+	}
 	return put_existing(im, l, id);
 }
 
@@ -1121,7 +1184,7 @@ static int rm_line(struct imp *im, struct line *l)
 	int rc = resolve(im, e, l->gid, &id, &how);
 	if (rc)
 		goto out;
-	if ((rc = store_get(im->t, e, id, &local)) == KAM_ENOTFOUND) {
+	if (how == HOW_UNKNOWN || (rc = store_get(im->t, e, id, &local)) == KAM_ENOTFOUND) {
 		im->s->unchanged[ent_index(e)]++; /* gone already */
 		rc = 0;
 		goto out;
@@ -1256,7 +1319,7 @@ static void imp_free(struct imp *im)
 	for (size_t i = 0; i < im->npending; i++)
 		free(im->pending[i]);
 	free(im->pending);
-	free(im->self);
+	free(im->site.self);
 	free(im->from);
 }
 
@@ -1268,7 +1331,7 @@ static int collect_pending(struct imp *im)
 	for (size_t i = 0; i < im->n; i++) {
 		struct line *l = &im->v[i];
 		uint64_t id;
-		if (l->c.op != SYNC_PUT || l->c.has_base || !strcmp(l->c.site, im->self))
+		if (l->c.op != SYNC_PUT || l->c.has_base || !strcmp(l->c.site, im->site.self))
 			continue;
 		int rc = map_get(im->t, l->c.e, l->gid, &id);
 		if (rc == KAM_ENOTFOUND)
@@ -1308,7 +1371,7 @@ int sync_import(struct store *st, const char *path, const char *site, enum sync_
 	free(cmd);
 	uint64_t origin;
 	int named;
-	if ((site && (rc = sync_set_site(im.t, site, &named, &origin, cause))) || (rc = sync_site(im.t, &im.self)) ||
+	if ((site && (rc = sync_set_site(im.t, site, &named, &origin, cause))) || (rc = site_load(im.t, &im.site)) ||
 	    (rc = sync_origin(im.t, &origin)))
 		goto fail;
 	if (im.since < origin) {
@@ -1319,9 +1382,9 @@ int sync_import(struct store *st, const char *path, const char *site, enum sync_
 			       (unsigned long long)origin);
 		goto fail;
 	}
-	if (!strcmp(im.from, im.self)) {
+	if (!strcmp(im.from, im.site.self)) {
 		rc = set_cause(cause, KAM_EINVAL, "'%s' was exported by site '%s', which is this database", path,
-			       im.self);
+			       im.site.self);
 		goto fail;
 	}
 	if ((rc = collect_pending(&im)))

@@ -34,3 +34,12 @@ $B show account 1 | grep -E '^city '
 $B set account 1 city=北京 industry=energy >/dev/null
 $B rm opportunity 1 >/dev/null
 $B import --changes c1.jsonl; echo "[$?]"
+# a change to a branch record central never received (an earlier file was
+# skipped) is a conflict, never a guess at some other record
+{
+	echo '{"kam_changes":1,"site":"shanghai","since":3,"mark":99}'
+	echo '{"entity":"account","id":"shanghai:2","op":"put","base":{"name":"x"},"name":"y"}'
+	echo '{"entity":"account_contact","id":"shanghai:5","op":"put","base":null,"account":"shanghai:2","contact":"central:1"}'
+	echo '{"end":2}'
+} > skipped.jsonl
+$C import --changes skipped.jsonl; echo "[$?]"
