@@ -19,13 +19,14 @@
  *
  * Global ids. Each database has a site name (kv "sync"/"site"; unset means
  * "central"). A record travels as "SITE:N": the site that created it and its
- * id there. Each database keeps a map of the foreign records it created on
- * import (kv "sync.gid": gid -> local id, "sync.lid": local id -> gid), so
- * ids created at a branch never collide with ids created centrally. A
- * foreign gid that is not in the map names a record of the common starting
- * copy and means the same id locally ("central:7" at a branch made from a
- * central backup is record 7); the base values in every change line guard
- * this: a record that does not match is a conflict, never overwritten.
+ * id there. A branch is a copy of central named once (sync_set_site), which
+ * records the id counters of the copy (kv "sync"/"copy.ENTITY"): ids below
+ * them are central's and travel as "central:N". Each database keeps a map of
+ * the foreign records it created on import (kv "sync.gid": entity code ||
+ * gid -> local id, "sync.lid": entity code || local id -> gid), so ids
+ * created at a branch never collide with ids created centrally. A foreign
+ * gid that is in none of these is unknown here: changes to it and
+ * references to it are conflicts.
  *
  * File: line 1 {"kam_changes":1,"site":S,"since":M,"mark":N}, then one line
  * per record {"entity":E,"id":"SITE:N","op":"put"|"rm","base":{..}|null,
