@@ -159,8 +159,13 @@ int sync_cmd_import(struct cli *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int r = 0;
 		if (!strcmp(argv[i], "--changes")) {
-			if (i + 1 < argc && argv[i + 1][0] != '-')
+			if (i + 1 < argc && argv[i + 1][0] != '-') {
+				if (path) {
+					fprintf(stderr, "kam: import --changes reads one file\n");
+					r = -1;
+				}
 				path = argv[++i];
+			}
 		} else if (!strcmp(argv[i], "--dry-run")) {
 			dry_run = 1;
 		} else if ((r = cli_opt(argc, argv, &i, "--site", &v, "import")) != 0) {
@@ -174,6 +179,9 @@ int sync_cmd_import(struct cli *c, int argc, char **argv)
 			}
 		} else if (argv[i][0] != '-' && !path) {
 			path = argv[i];
+		} else if (argv[i][0] != '-') {
+			fprintf(stderr, "kam: import --changes reads one file\n");
+			r = -1;
 		} else {
 			fprintf(stderr, "kam: import --changes: unexpected '%s'\n", argv[i]);
 			r = -1;
