@@ -125,9 +125,9 @@ static void test_parse_errors(void **state)
 	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":{\"X\":null}}", 67,
 		     "'X' must be a site name");
 	/* columns inside an echo base count from the start of the line too */
-	expect_error(
-	    "{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":{\"sh\":{\"key\":\"maybe\"}}}", 75,
-	    "key:");
+	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"echo\":{\"sh\":{\"key\":"
+		     "\"maybe\"}}}",
+		     75, "key:");
 	expect_error("{\"entity\":\"account\",\"id\":\"a:1\",\"op\":\"put\",\"base\":null,\"ext_id\":5}", 64, "ext_id");
 }
 
