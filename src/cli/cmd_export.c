@@ -9,6 +9,7 @@
 #include "kam/err.h"
 #include "kam/ical.h"
 #include "kam/io.h"
+#include "kam/sync_cli.h"
 
 struct export_args {
 	const struct entity *e;
@@ -160,6 +161,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	int rc;
 	if (argc > 1 && !strcmp(argv[1], "ical"))
 		return export_ical(c, argc, argv);
+	if (sync_cli_wants(argc, argv))
+		return sync_cmd_export(c, argc, argv);
 	if (parse_args(c, argc, argv, &a))
 		return cli_usage("export");
 	if ((rc = cli_store(c, 0, &st)))

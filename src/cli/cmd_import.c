@@ -7,6 +7,7 @@
 
 #include "kam/err.h"
 #include "kam/io.h"
+#include "kam/sync_cli.h"
 #include "kam/vcard.h"
 
 struct import_args {
@@ -163,6 +164,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
 	int rc;
 	if (argc > 1 && !strcmp(argv[1], "vcard"))
 		return import_vcard(c, argc, argv);
+	if (sync_cli_wants(argc, argv))
+		return sync_cmd_import(c, argc, argv);
 	if (parse_args(c, argc, argv, &a)) {
 		rc = cli_usage("import");
 		goto out;
