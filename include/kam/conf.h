@@ -156,6 +156,10 @@ struct kam_config {
 		struct conf_map cadence; /* struct conf_cadence keyed by tier id */
 	} checks;
 
+	struct {
+		int editor_scope; /* 0 team: editors change their teams' accounts; 1 all */
+	} access;
+
 	struct conf_map keys;    /* struct conf_keybind */
 	struct conf_map colours; /* struct conf_colour */
 	struct conf_map columns; /* struct conf_columns */

@@ -82,6 +82,13 @@ int cli_store(struct cli *c, int write, struct store **out)
 			free(cause);
 			return code;
 		}
+		/* Every command refuses a login without a role (unmapped, or
+		 * staff who left) once the database has users. */
+		if ((rc = cli_access(c, c->st, ACCESS_READ, NULL, NULL))) {
+			store_close(c->st);
+			c->st = NULL;
+			return rc;
+		}
 	}
 	if (write && c->read_only)
 		return cli_fail(c, KAM_ELOCKED, "the database is open read-only (--read-only)");

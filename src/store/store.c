@@ -115,8 +115,9 @@ static int store_check_dir(const char *dir, unsigned flags, char **cause)
 	}
 	if (!S_ISDIR(sb.st_mode))
 		return set_cause(cause, KAM_ESTORE, "%s is not a directory", dir);
-	/* Anyone could replace data.mdb or lock.mdb there. */
-	if (sb.st_mode & S_IWOTH && !(sb.st_mode & S_ISVTX))
+	/* Anyone could replace data.mdb or lock.mdb there, or (sticky, as in
+	 * /tmp) plant them before kam creates them. */
+	if (sb.st_mode & S_IWOTH)
 		return set_cause(cause, KAM_ESTORE, "%s is writable by every user: refusing to use it (chmod o-w %s)",
 				 dir, dir);
 	if (!(flags & STORE_CREATE)) {

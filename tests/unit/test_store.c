@@ -285,6 +285,12 @@ static void test_open_errors(void **state)
 	assert_int_equal(store_open(&st, path, STORE_CREATE, &cause), KAM_ESTORE);
 	assert_non_null(strstr(cause, "writable by every user"));
 	free(cause);
+	cause = NULL;
+	/* ... sticky like /tmp too: others could plant data.mdb or lock.mdb */
+	chmod(path, 01777);
+	assert_int_equal(store_open(&st, path, STORE_CREATE, &cause), KAM_ESTORE);
+	assert_non_null(strstr(cause, "writable by every user"));
+	free(cause);
 	/* The created database files are not accessible to others. */
 	char data[128];
 	struct stat sb;
