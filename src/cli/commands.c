@@ -182,7 +182,8 @@ static int print_help(void)
 	for (int i = 0; i < NCOMMANDS; i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].help);
 	printf("\nDatabase: --db DIR > $KAM_DB > $XDG_DATA_HOME/kam (~/.local/share/kam).\n");
-	printf("Exit codes: 0 ok, 1 findings, 2 usage, 3 bad input, 4 conflict or lock, 5 internal error.\n");
+	printf("Exit codes: 0 ok, 1 findings, 2 usage, 3 bad input or permission denied, 4 conflict or lock,\n"
+	       "5 internal error.\n");
 	printf("See kam(1) and kam.yaml(5).\n");
 	return 0;
 }
