@@ -273,8 +273,8 @@ static int editor_may(struct txn *t, uint64_t staff, const struct record *r, con
 
 static const char *op_name(enum access_op op)
 {
-	return op == ACCESS_READ	? "read"
-	       : op == ACCESS_WRITE ? "change"
+	return op == ACCESS_READ     ? "read"
+	       : op == ACCESS_WRITE  ? "change"
 	       : op == ACCESS_DELETE ? "delete"
 				     : "administer";
 }
@@ -316,7 +316,8 @@ int access_check(struct store *st, const char *login, enum access_op op, const s
 		return set_cause(cause, rc, "cannot read the staff list");
 	}
 	if (role == ROLE_NONE)
-		why = s ? "the staff record has left" : "no staff record has this login (an admin maps it: kam user add LOGIN)";
+		why = s ? "the staff record has left"
+			: "no staff record has this login (an admin maps it: kam user add LOGIN)";
 	else if (op == ACCESS_DELETE && role != ROLE_ADMIN)
 		why = "deleting needs the admin role";
 	else if (op == ACCESS_ADMIN && role != ROLE_ADMIN)

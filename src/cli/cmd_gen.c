@@ -188,7 +188,8 @@ static int gen_to_db(struct cli *c, const struct gen_size *size, const char *sca
 	}
 	print_speed(&s, now_seconds() - t0);
 	print_summary(c, scale, seed, &s, c->db_dir);
-	fprintf(c->out, "admin: %s (staff %llu), the login that ran gen\n", store_user(d.st), (unsigned long long)admin);
+	fprintf(c->out, "admin: %s (staff %llu), the login that ran gen\n", store_user(d.st),
+		(unsigned long long)admin);
 	return 0;
 }
 

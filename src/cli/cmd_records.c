@@ -577,7 +577,7 @@ static int write_record(struct cli *c, struct txn *t, struct record *r, int op, 
 	int before = 0, after = 0;
 	int rc = r->ent == ENTITY(staff) ? access_has_admin(t, &before) : 0;
 	if (!rc)
-		rc = op == 'a' ? store_insert(t, r, cause)
+		rc = op == 'a'   ? store_insert(t, r, cause)
 		     : op == 's' ? store_update(t, r, cause)
 				 : store_delete(t, r->ent, r->id, cascade, cause);
 	if (!rc && before && !(rc = access_has_admin(t, &after)) && !after)

@@ -251,8 +251,10 @@ static void test_redact_audit(void **state)
 			"\"before\":{\"title\":null,\"dates\":\"(redacted)\"},"
 			"\"after\":{\"title\":\"CTO\",\"dates\":\"(redacted)\"}}");
 	/* "notes" is not sensitive, "private_notes" is; "x_dates=" is no assignment to dates */
-	expect_redacted("{\"cmd\":\"add contact name=A notes=ok\",\"entity\":\"contact\",\"after\":{\"name\":\"A\",\"notes\":\"ok\"}}",
-			"{\"cmd\":\"add contact name=A notes=ok\",\"entity\":\"contact\",\"after\":{\"name\":\"A\",\"notes\":\"ok\"}}");
+	expect_redacted("{\"cmd\":\"add contact name=A "
+			"notes=ok\",\"entity\":\"contact\",\"after\":{\"name\":\"A\",\"notes\":\"ok\"}}",
+			"{\"cmd\":\"add contact name=A "
+			"notes=ok\",\"entity\":\"contact\",\"after\":{\"name\":\"A\",\"notes\":\"ok\"}}");
 	expect_redacted("{\"cmd\":\"add contact name=x_dates=1 private_notes=a b\",\"entity\":\"contact\"}",
 			"{\"cmd\":\"add contact name=x_dates=1 (redacted)\",\"entity\":\"contact\"}");
 	/* other types, summaries and unicode pass unchanged */
