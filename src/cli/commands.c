@@ -83,7 +83,7 @@ int cli_store(struct cli *c, int write, struct store **out)
 			return code;
 		}
 		/* Every command refuses a login without a role (unmapped, or
-		 * staff who left) once the database has users. */
+		 * staff who left) once an admin is mapped (kam(1) ACCESS). */
 		if ((rc = cli_access(c, c->st, ACCESS_READ, NULL, NULL))) {
 			store_close(c->st);
 			c->st = NULL;
