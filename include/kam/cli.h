@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "kam/access.h"
 #include "kam/model.h"
 #include "kam/store.h"
 
@@ -41,6 +42,13 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **value,
 /* Resolve "123" or a name (exact, then unique fold-prefix) to an id. */
 int cli_resolve(struct cli *c, struct txn *t, const struct entity *e, const char *ref, uint64_t *id,
 		char **cause);
+
+/* Roles (src/cli/cli_access.c): 0 when the invoking login may do op on r
+ * (see access_check); otherwise prints "kam: permission denied: [WHAT: ]why"
+ * and returns the exit code (3: nothing was written). */
+int cli_access(struct cli *c, struct store *st, enum access_op op, const struct record *r, const char *what);
+/* 1 when the invoking login sees sensitive fields (not a viewer). */
+int cli_sees_sensitive(struct cli *c, struct store *st);
 
 /* One table writer for every listing: width-aligned CJK table, JSON lines,
  * CSV or TSV, per c->format. Right-aligned columns for numbers. */

@@ -171,6 +171,10 @@ struct kam_config {
 		struct conf_map cadence;             /* [contact_cadence.cadence] struct conf_cadence by tier id */
 	} checks;
 
+	struct {
+		int editor_scope; /* 0 team: editors change their teams' accounts; 1 all */
+	} access;
+
 	struct conf_map keys;    /* struct conf_keybind */
 	struct conf_map colours; /* struct conf_colour */
 	struct conf_map columns; /* struct conf_columns */

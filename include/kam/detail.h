@@ -31,6 +31,7 @@ struct detail {
 	char *title;                    /* account name, sanitised */
 	char *flags;                    /* "key  strategic" */
 	const struct score_set *scores; /* borrowed, may be NULL: Overview explains the score */
+	int redact;                     /* a viewer: sensitive fields are never shown */
 };
 
 const char *detail_sub_name(enum detail_sub s);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kam/err.h"
+#include "kam/json.h"
 
 static enum access_scope editor_scope = ACCESS_SCOPE_TEAM;
 
@@ -22,8 +23,19 @@ enum access_scope access_editor_scope(void)
 struct staff_find {
 	const char *login;
 	struct record *found; /* the active staff with that login, else any */
-	int any_login;
+	int admin;            /* an active admin with a login exists */
 };
+
+static int is_left(const struct record *r)
+{
+	return r->v[STAFF_STATUS].set && !strcmp(r->v[STAFF_STATUS].s, "left");
+}
+
+static int is_active_admin(const struct record *r)
+{
+	return r->v[STAFF_LOGIN].set && *r->v[STAFF_LOGIN].s && !is_left(r) && r->v[STAFF_ROLE].set &&
+	       !strcmp(r->v[STAFF_ROLE].s, "admin");
+}
 
 static int staff_visit(const struct record *r, void *arg)
 {
@@ -31,32 +43,52 @@ static int staff_visit(const struct record *r, void *arg)
 	const char *login = r->v[STAFF_LOGIN].set ? r->v[STAFF_LOGIN].s : NULL;
 	if (!login || !*login)
 		return 0;
-	f->any_login = 1;
+	f->admin |= is_active_admin(r);
 	if (!f->login || strcmp(login, f->login))
 		return 0;
-	int left = r->v[STAFF_STATUS].set && !strcmp(r->v[STAFF_STATUS].s, "left");
-	if (!f->found || (!left && f->found->v[STAFF_STATUS].set && !strcmp(f->found->v[STAFF_STATUS].s, "left"))) {
+	if (!f->found || (!is_left(r) && is_left(f->found))) {
 		record_free(f->found);
 		f->found = record_dup(r);
 	}
 	return 0;
 }
 
+/* What the full scans decode (many staff on dataset L). */
+#define STAFF_MASK (1ull << STAFF_LOGIN | 1ull << STAFF_STATUS | 1ull << STAFF_ROLE)
+
+static int admin_visit(const struct record *r, void *arg)
+{
+	staff_visit(r, arg);
+	return ((struct staff_find *)arg)->admin; /* one is enough */
+}
+
+int access_has_admin(struct txn *t, int *yes)
+{
+	struct staff_find f = {NULL, NULL, 0};
+	int rc = store_scan_fields(t, ENTITY(staff), STAFF_MASK, admin_visit, &f);
+	*yes = f.admin;
+	return rc < 0 ? rc : 0;
+}
+
+/* Roles hold once an active admin is mapped; until then (bootstrapping)
+ * everybody is admin and *staff is NULL. */
 static int role_in(struct txn *t, const char *login, enum access_role *role, struct record **staff)
 {
 	struct staff_find f = {login, NULL, 0};
 	struct value v = {0, (char *)login, 1};
 	int rc = login ? store_index_scan(t, ENTITY(staff), "login", &v, 1, staff_visit, &f) : 0;
-	if (!rc && !f.found) /* is anybody mapped at all? */
-		rc = store_scan(t, ENTITY(staff), staff_visit, &f);
+	if (rc >= 0 && !f.admin) /* is any admin mapped at all? */
+		rc = store_scan_fields(t, ENTITY(staff), STAFF_MASK, admin_visit, &f);
 	*staff = NULL;
-	if (rc) {
+	if (rc < 0) {
 		record_free(f.found);
 		return rc;
 	}
-	if (!f.any_login) {
-		*role = ROLE_ADMIN; /* bootstrapping: nobody is mapped yet */
-	} else if (!f.found || (f.found->v[STAFF_STATUS].set && !strcmp(f.found->v[STAFF_STATUS].s, "left"))) {
+	if (!f.admin) {
+		*role = ROLE_ADMIN; /* bootstrapping: no admin is mapped yet */
+		record_free(f.found);
+		return 0;
+	} else if (!f.found || is_left(f.found)) {
 		*role = ROLE_NONE;
 	} else {
 		int i = f.found->v[STAFF_ROLE].set ? enum_index(kam_enum_user_role, f.found->v[STAFF_ROLE].s) : 0;
@@ -241,7 +273,10 @@ static int editor_may(struct txn *t, uint64_t staff, const struct record *r, con
 
 static const char *op_name(enum access_op op)
 {
-	return op == ACCESS_READ ? "read" : op == ACCESS_WRITE ? "change" : "administer";
+	return op == ACCESS_READ     ? "read"
+	       : op == ACCESS_WRITE  ? "change"
+	       : op == ACCESS_DELETE ? "delete"
+				     : "administer";
 }
 
 static int write_check(struct txn *t, uint64_t staff, const struct record *r, const char **why)
@@ -281,7 +316,10 @@ int access_check(struct store *st, const char *login, enum access_op op, const s
 		return set_cause(cause, rc, "cannot read the staff list");
 	}
 	if (role == ROLE_NONE)
-		why = s ? "the staff record has left" : "no staff record has this login (kam user add)";
+		why = s ? "the staff record has left"
+			: "no staff record has this login (an admin maps it: kam user add LOGIN)";
+	else if (op == ACCESS_DELETE && role != ROLE_ADMIN)
+		why = "deleting needs the admin role";
 	else if (op == ACCESS_ADMIN && role != ROLE_ADMIN)
 		why = "this needs the admin role";
 	else if (op == ACCESS_WRITE && role == ROLE_VIEWER)
@@ -314,4 +352,125 @@ void access_redact(struct record *r)
 	for (int f = 0; f < r->ent->nfields; f++)
 		if (r->ent->fields[f].flags & FF_SENS)
 			record_clear(r, f);
+}
+
+/* --- the audit log for viewers ------------------------------------------------ */
+
+static int is_sensitive(const struct entity *e, const char *field)
+{
+	int f = e ? entity_field(e, field) : -1;
+	return f >= 0 && e->fields[f].flags & FF_SENS;
+}
+
+static void add_member(struct buf *b, int first, const char *key, const struct json_member *m, const char *text)
+{
+	if (!first)
+		buf_addc(b, ',');
+	json_add_string(b, key);
+	buf_addc(b, ':');
+	if (text)
+		json_add_string(b, text);
+	else if (m->type == JSON_STRING)
+		json_add_string(b, m->text);
+	else
+		buf_adds(b, m->type == JSON_NULL || !m->text ? "null" : m->text);
+}
+
+/* "before"/"after": a flat object of field values. */
+static int redact_values(const struct entity *e, const char *raw, struct buf *out, int *changed)
+{
+	struct json_object o = {0};
+	int col;
+	if (json_parse_object(raw, strlen(raw), &o, &col, NULL))
+		return -1;
+	buf_addc(out, '{');
+	for (int i = 0; i < o.n; i++) {
+		int sens = is_sensitive(e, o.m[i].key);
+		*changed |= sens;
+		add_member(out, !i, o.m[i].key, &o.m[i], sens ? "(redacted)" : NULL);
+	}
+	buf_addc(out, '}');
+	json_object_free(&o);
+	return 0;
+}
+
+/* The command up to the first assignment to a sensitive field of any type
+ * (a cascade or an import touches several types in one command). */
+static char *redact_command(const char *cmd)
+{
+	const char *cut = NULL;
+	for (int i = 0; i < ENT__COUNT; i++) {
+		const struct entity *e = kam_entities[i];
+		for (int f = 0; f < e->nfields; f++) {
+			if (!(e->fields[f].flags & FF_SENS))
+				continue;
+			size_t n = strlen(e->fields[f].name);
+			for (const char *p = strstr(cmd, e->fields[f].name); p; p = strstr(p + 1, e->fields[f].name))
+				if ((p == cmd || p[-1] == ' ') && p[n] == '=' && (!cut || p < cut))
+					cut = p;
+		}
+	}
+	return cut ? xasprintf("%.*s(redacted)", (int)(cut - cmd), cmd) : NULL;
+}
+
+char *access_redact_audit(const char *json)
+{
+	struct json_object o = {0};
+	int col, changed = 0;
+	if (json_parse_object(json, strlen(json), &o, &col, NULL))
+		return NULL;
+	const struct json_member *ent = json_get(&o, "entity");
+	const struct entity *e = ent && ent->type == JSON_STRING ? entity_by_name(ent->text) : NULL;
+	struct buf b = {0};
+	buf_addc(&b, '{');
+	for (int i = 0; i < o.n && b.p; i++) {
+		const struct json_member *m = &o.m[i];
+		char *cmd = NULL;
+		if ((!strcmp(m->key, "before") || !strcmp(m->key, "after")) && m->type == JSON_RAW) {
+			if (i)
+				buf_addc(&b, ',');
+			json_add_string(&b, m->key);
+			buf_addc(&b, ':');
+			if (redact_values(e, m->text, &b, &changed))
+				buf_free(&b); /* b.p NULL: not shown */
+			continue;
+		}
+		if (!strcmp(m->key, "cmd") && m->type == JSON_STRING && (cmd = redact_command(m->text)))
+			changed = 1;
+		add_member(&b, !i, m->key, m, cmd);
+		free(cmd);
+	}
+	json_object_free(&o);
+	if (!b.p)
+		return NULL;
+	buf_addc(&b, '}');
+	if (changed)
+		return buf_steal(&b);
+	buf_free(&b);
+	return xstrdup(json);
+}
+
+int access_make_admin(struct txn *t, const char *login, uint64_t *staff_id, char **cause)
+{
+	struct staff_find f = {login, NULL, 0};
+	struct value v = {0, (char *)login, 1};
+	int rc = store_index_scan(t, ENTITY(staff), "login", &v, 1, staff_visit, &f);
+	struct record *r = f.found;
+	if (rc < 0) {
+		record_free(r);
+		return set_cause(cause, rc, "cannot read the staff list");
+	}
+	if (!r) {
+		r = record_new(ENTITY(staff));
+		record_set_text(r, STAFF_NAME, login);
+		record_set_text(r, STAFF_LOGIN, login);
+	}
+	record_set_text(r, STAFF_ROLE, "admin");
+	if (is_left(r))
+		record_set_text(r, STAFF_STATUS, "active");
+	rc = r->id ? store_update(t, r, cause) : store_insert(t, r, cause);
+	if (staff_id)
+		*staff_id = r->id;
+	record_free(r);
+	return rc;
 }

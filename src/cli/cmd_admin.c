@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kam/access.h"
 #include "kam/err.h"
 
 int cmd_init(struct cli *c, int argc, char **argv)
@@ -21,19 +22,21 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	if (admin) {
 		struct txn *t;
 		char *cause = NULL;
+		int mapped = 0;
 		if ((rc = store_begin(st, 1, &t)))
 			return cli_fail(c, rc, "cannot write to the database");
 		store_txn_set_command(t, "init");
-		struct record *r = record_new(ENTITY(staff));
-		record_set_text(r, STAFF_NAME, admin);
-		record_set_text(r, STAFF_LOGIN, admin);
-		record_set_text(r, STAFF_ROLE, "admin");
-		rc = store_insert(t, r, &cause);
+		/* Only the first admin: afterwards roles are admin work (kam user). */
+		if (!(rc = access_has_admin(t, &mapped)) && mapped)
+			rc = set_cause(&cause, KAM_EINVAL,
+				       "init --admin: the database already has an admin (kam user ls); an admin adds "
+				       "more with kam user add LOGIN role=admin");
+		if (!rc)
+			rc = access_make_admin(t, admin, NULL, &cause);
 		if (!rc)
 			rc = store_commit(t, &cause);
 		else
 			store_abort(t);
-		record_free(r);
 		if (rc) {
 			rc = cli_fail(c, rc, "%s", cause ? cause : kam_strerror(rc));
 			free(cause);
@@ -86,6 +89,9 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	int rc = cli_store(c, 0, &st);
 	if (rc)
 		return rc;
+	/* A backup holds every field, the sensitive ones too. */
+	if ((rc = cli_access(c, st, ACCESS_ADMIN, NULL, "backup")))
+		return rc;
 	if ((rc = store_backup(st, argv[1], &cause))) {
 		rc = cli_fail(c, rc, "backup to %s failed: %s", argv[1], cause ? cause : kam_strerror(rc));
 		free(cause);
@@ -98,6 +104,7 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 struct log_walk {
 	FILE *out;
 	long limit, seen, skip;
+	int redact; /* a viewer: sensitive values and commands redacted */
 };
 
 static int print_audit(uint64_t seq, const char *json, void *arg)
@@ -105,7 +112,14 @@ static int print_audit(uint64_t seq, const char *json, void *arg)
 	struct log_walk *w = arg;
 	if (w->seen++ < w->skip)
 		return 0;
-	fprintf(w->out, "%s\n", json);
+	if (w->redact) {
+		char *safe = access_redact_audit(json);
+		if (safe)
+			fprintf(w->out, "%s\n", safe);
+		free(safe);
+	} else {
+		fprintf(w->out, "%s\n", json);
+	}
 	return w->limit > 0 && w->seen - w->skip >= w->limit;
 }
 
@@ -148,7 +162,7 @@ int cmd_log(struct cli *c, int argc, char **argv)
 	}
 	if (store_begin(st, 0, &t))
 		return cli_fail(c, KAM_ESTORE, "cannot read the database");
-	struct log_walk w = {c->out, (long)limit, 0, 0};
+	struct log_walk w = {c->out, (long)limit, 0, 0, !cli_sees_sensitive(c, st)};
 	if (limit > 0) {
 		store_audit_scan(t, e, id, count_audit, &w);
 		w.skip = w.seen > limit ? w.seen - (long)limit : 0;

@@ -119,6 +119,27 @@ static int parse_args(int argc, char **argv, struct agenda_opts *o, const char *
 	return 0;
 }
 
+/* Personal dates are sensitive: a viewer's agenda leaves them out. They
+ * move behind the others (order kept) and the count shown is returned;
+ * agenda_free still frees all a->n items. */
+static size_t agenda_without_dates(struct agenda *a)
+{
+	if (!a->n)
+		return 0;
+	struct agenda_item *v = xcalloc(a->n, sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->items[i].section != AG_DATE)
+			v[k++] = a->items[i];
+	size_t shown = k;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->items[i].section == AG_DATE)
+			v[k++] = a->items[i];
+	memcpy(a->items, v, a->n * sizeof *v);
+	free(v);
+	return shown;
+}
+
 int cmd_agenda(struct cli *c, int argc, char **argv)
 {
 	struct agenda_opts o = {30, 0, 0};
@@ -150,10 +171,14 @@ int cmd_agenda(struct cli *c, int argc, char **argv)
 		free(cause);
 		return rc;
 	}
+	size_t all = a.n;
+	if (!cli_sees_sensitive(c, st))
+		a.n = agenda_without_dates(&a);
 	if (digest)
 		print_digest(c, &a, date_today(), o.days);
 	else
 		print_table(c, &a);
+	a.n = all;
 	agenda_free(&a);
 	return KAM_EXIT_OK;
 }

@@ -167,6 +167,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		return cli_usage("export");
 	if ((rc = cli_store(c, 0, &st)))
 		return rc;
+	if ((a.flags & EXPORT_SENSITIVE) && (rc = cli_access(c, st, ACCESS_ADMIN, NULL, "export --include-sensitive")))
+		return rc;
 	if ((rc = store_begin(st, 0, &t)))
 		return cli_fail(c, rc, "cannot read the database: %s", kam_strerror(rc));
 	rc = a.all && a.format == IO_CSV ? export_dir(c, t, &a) : export_stream(c, t, &a);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kam/access.h"
 #include "kam/err.h"
 #include "kam/gen.h"
 #include "kam/store.h"
@@ -71,6 +72,15 @@ static int db_check_empty(struct gen_db *d)
 					 kam_entities[i]->name);
 	}
 	return 0;
+}
+
+/* The generated staff include admins, which ends bootstrapping (kam(1)
+ * ACCESS): the login running gen becomes an admin staff record (or the
+ * generated one with that login is promoted), so the demo stays usable by
+ * the person who made it. gen_run() stays a pure function of size and seed. */
+static int gen_admin(struct gen_db *d, uint64_t *staff)
+{
+	return access_make_admin(d->t, store_user(d->st), staff, &d->cause);
 }
 
 static void audit_note(struct gen_db *d, const char *scale, uint64_t seed, const struct gen_stats *s)
@@ -147,14 +157,17 @@ static int gen_to_db(struct cli *c, const struct gen_size *size, const char *sca
 	struct gen_stats s;
 	char cmd[96];
 	double t0 = now_seconds();
+	uint64_t admin = 0;
 	int rc = cli_store(c, 1, &d.st);
-	if (rc)
+	if (rc || (rc = cli_access(c, d.st, ACCESS_ADMIN, NULL, "gen")))
 		return rc;
 	snprintf(cmd, sizeof cmd, "gen --scale %s --seed %llu", scale, (unsigned long long)seed);
 	d.command = cmd;
 	d.progress = isatty(2);
 	if (!(rc = db_begin(&d)) && !(rc = db_check_empty(&d)))
 		rc = gen_run(size, seed, db_emit, &d, &s, &d.cause);
+	if (!rc)
+		rc = gen_admin(&d, &admin);
 	if (!rc) {
 		audit_note(&d, scale, seed, &s);
 		rc = store_commit(d.t, &d.cause);
@@ -175,6 +188,8 @@ static int gen_to_db(struct cli *c, const struct gen_size *size, const char *sca
 	}
 	print_speed(&s, now_seconds() - t0);
 	print_summary(c, scale, seed, &s, c->db_dir);
+	fprintf(c->out, "admin: %s (staff %llu), the login that ran gen\n", store_user(d.st),
+		(unsigned long long)admin);
 	return 0;
 }
 

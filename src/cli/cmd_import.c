@@ -141,7 +141,7 @@ static int import_vcard(struct cli *c, int argc, char **argv)
 	struct store *st;
 	char *cause = NULL;
 	int rc = cli_store(c, !dry_run, &st);
-	if (rc)
+	if (rc || (rc = cli_access(c, st, ACCESS_ADMIN, NULL, "import")))
 		return rc;
 	rc = vcard_import(st, path, dry_run, c->out, &cause);
 	if (rc == KAM_EINVAL) {
@@ -170,7 +170,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
 		rc = cli_usage("import");
 		goto out;
 	}
-	if ((rc = cli_store(c, 1, &st)))
+	if ((rc = cli_store(c, 1, &st)) || (rc = cli_access(c, st, ACCESS_ADMIN, NULL, "import")))
 		goto out;
 	rc = import_run(st, a.files, a.nfiles, &a.opts, &stats, &cause);
 	if (rc == KAM_EINVAL) {

@@ -39,6 +39,44 @@ static void print_items(struct cli *c, const struct rollover_item *v, size_t n, 
 		fprintf(c->out, "%zu %s, %zu skipped\n", made, dry_run ? "to create (dry run)" : "created", skipped);
 }
 
+/* Drafting writes opportunities: an admin, or an editor on the team of
+ * every account that gets one (a dry run lists them first); viewers never. */
+static int rollover_allowed(struct cli *c, struct store *st, const struct rollover_opts *o)
+{
+	enum access_role role;
+	char *cause = NULL;
+	int rc = cli_access(c, st, ACCESS_WRITE, NULL, "plan rollover");
+	if (rc)
+		return rc;
+	if ((rc = access_role(st, store_user(st), &role, NULL, &cause)) == 0 && role == ROLE_ADMIN)
+		return 0;
+	struct rollover_opts dry = *o;
+	struct rollover_item *v = NULL;
+	size_t n = 0;
+	dry.dry_run = 1;
+	if (!rc)
+		rc = plan_rollover(st, &dry, &v, &n, &cause);
+	if (rc) {
+		rc = cli_fail(c, rc, "%s", cause ? cause : kam_strerror(rc));
+		free(cause);
+		return rc;
+	}
+	struct record *opp = record_new(ENTITY(opportunity));
+	uint64_t checked = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (v[i].action != RO_CREATED || v[i].account == checked)
+			continue;
+		checked = v[i].account;
+		char *what = xasprintf("plan rollover into account %llu", (unsigned long long)v[i].account);
+		record_set_int(opp, OPP_ACCOUNT, (int64_t)v[i].account);
+		rc = cli_access(c, st, ACCESS_WRITE, opp, what);
+		free(what);
+	}
+	record_free(opp);
+	rollover_items_free(v, n);
+	return rc;
+}
+
 static int rollover(struct cli *c, int argc, char **argv)
 {
 	struct rollover_opts o = {0, 0, 0, 0};
@@ -73,6 +111,8 @@ static int rollover(struct cli *c, int argc, char **argv)
 	}
 	struct rollover_item *v = NULL;
 	size_t n = 0;
+	if (!r && !o.dry_run && (rc = rollover_allowed(c, st, &o)))
+		return rc;
 	if (!r)
 		r = plan_rollover(st, &o, &v, &n, &cause);
 	if (r < 0) {

@@ -97,6 +97,7 @@ struct ls_query {
 	size_t nrows, cap;
 	uint64_t *id_set; /* contacts of an account, sorted */
 	size_t nid_set;
+	int redact; /* a viewer: sensitive fields cleared before filtering */
 };
 
 static int parse_where(const struct entity *e, const char *expr, struct where *w, char **cause)
@@ -186,9 +187,8 @@ static int id_in_set(const struct ls_query *q, uint64_t id)
 	return 0;
 }
 
-static int ls_visit(const struct record *r, void *arg)
+static int ls_keep(const struct ls_query *q, const struct record *r)
 {
-	struct ls_query *q = arg;
 	if (q->id_set && !id_in_set(q, r->id))
 		return 0;
 	if (q->year_field >= 0) {
@@ -201,11 +201,27 @@ static int ls_visit(const struct record *r, void *arg)
 	for (int i = 0; i < q->nwhere; i++)
 		if (!where_match(r, &q->where[i]))
 			return 0;
+	return 1;
+}
+
+static int ls_visit(const struct record *r, void *arg)
+{
+	struct ls_query *q = arg;
+	struct record *row = NULL;
+	if (q->redact) { /* --where/--sort on a sensitive field see nothing either */
+		row = record_dup(r);
+		access_redact(row);
+		r = row;
+	}
+	if (!ls_keep(q, r)) {
+		record_free(row);
+		return 0;
+	}
 	if (q->nrows == q->cap) {
 		q->cap = q->cap ? q->cap * 2 : 256;
 		q->rows = xrealloc(q->rows, q->cap * sizeof *q->rows);
 	}
-	q->rows[q->nrows++] = record_dup(r);
+	q->rows[q->nrows++] = row ? row : record_dup(r);
 	/* Without a sort order, the scan order (id) is final: stop early. */
 	return q->sort_field < 0 && q->limit > 0 && (long)q->nrows >= q->limit;
 }
@@ -416,6 +432,7 @@ int cmd_ls(struct cli *c, int argc, char **argv)
 	}
 	uint64_t acc = 0;
 	char *cause = NULL;
+	q.redact = !cli_sees_sensitive(c, st);
 	if (account && cli_resolve(c, t, ENTITY(account), account, &acc, &cause)) {
 		rc = cli_fail(c, KAM_EINVAL, "--account: %s", cause);
 	} else if (account && entity_field(q.e, "account") < 0 && q.e != ENTITY(account) && q.e != ENTITY(contact)) {
@@ -498,6 +515,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	if (store_begin(st, 0, &t))
 		return cli_fail(c, KAM_ESTORE, "cannot read the database");
 	if (!(rc = resolve_arg(c, t, e, argv[2], &r))) {
+		if (!cli_sees_sensitive(c, st))
+			access_redact(r);
 		if (c->format == FMT_JSON) {
 			struct buf b = {0};
 			record_to_json(r, JSON_META, &b);
@@ -551,6 +570,23 @@ static int apply_assignments(struct cli *c, struct txn *t, struct record *r, int
 	return 0;
 }
 
+/* Staff records carry the roles: once an admin is mapped, a change that
+ * leaves none would hand every login admin rights (bootstrapping). */
+static int write_record(struct cli *c, struct txn *t, struct record *r, int op, int cascade, char **cause)
+{
+	int before = 0, after = 0;
+	int rc = r->ent == ENTITY(staff) ? access_has_admin(t, &before) : 0;
+	if (!rc)
+		rc = op == 'a'   ? store_insert(t, r, cause)
+		     : op == 's' ? store_update(t, r, cause)
+				 : store_delete(t, r->ent, r->id, cascade, cause);
+	if (!rc && before && !(rc = access_has_admin(t, &after)) && !after)
+		rc = set_cause(cause, KAM_EINVAL,
+			       "this would leave no active admin: make somebody admin first (kam user set LOGIN "
+			       "role=admin)");
+	return rc;
+}
+
 static int finish_write(struct cli *c, struct txn *t, int rc, char *cause)
 {
 	if (!rc && (rc = store_commit(t, &cause)) != 0) {
@@ -600,7 +636,9 @@ int cmd_add(struct cli *c, int argc, char **argv)
 	char *cause = NULL;
 	rc = apply_assignments(c, t, r, argc, argv, 2);
 	if (!rc)
-		rc = store_insert(t, r, &cause);
+		rc = cli_access(c, c->st, ACCESS_WRITE, r, NULL);
+	if (!rc)
+		rc = write_record(c, t, r, 'a', 0, &cause);
 	rc = finish_write(c, t, rc, cause);
 	if (!rc)
 		fprintf(c->out, "added %s %llu\n", e->name, (unsigned long long)r->id);
@@ -638,8 +676,10 @@ int cmd_set(struct cli *c, int argc, char **argv)
 		if (version > 0)
 			r->version = (uint32_t)version;
 		rc = apply_assignments(c, t, r, n, argv, 3);
+		if (!rc) /* the record as it will be and as it is stored */
+			rc = cli_access(c, c->st, ACCESS_WRITE, r, NULL);
 		if (!rc)
-			rc = store_update(t, r, &cause);
+			rc = write_record(c, t, r, 's', 0, &cause);
 	}
 	rc = finish_write(c, t, rc, cause);
 	if (!rc)
@@ -672,7 +712,9 @@ int cmd_rm(struct cli *c, int argc, char **argv)
 	if ((rc = begin_write(c, &t, argc, argv)))
 		return rc;
 	if ((rc = resolve_arg(c, t, e, args[2], &r)) == 0)
-		rc = store_delete(t, e, r->id, cascade, &cause);
+		rc = cli_access(c, c->st, ACCESS_DELETE, r, NULL);
+	if (!rc)
+		rc = write_record(c, t, r, 'd', cascade, &cause);
 	rc = finish_write(c, t, rc, cause);
 	if (!rc)
 		fprintf(c->out, "removed %s %llu\n", e->name, (unsigned long long)r->id);

@@ -46,7 +46,8 @@ static int show_marks(struct cli *c, const char *site)
 	char *name = NULL;
 	uint64_t last = 0, origin = 0;
 	int rc = cli_store(c, site != NULL, &st);
-	if (rc || (site && (rc = set_site(c, st, site))))
+	if (rc || (site && ((rc = cli_access(c, st, ACCESS_ADMIN, NULL, "export --changes --site")) ||
+			    (rc = set_site(c, st, site)))))
 		return rc;
 	if ((rc = store_begin(st, 0, &t)))
 		return cli_fail(c, rc, "cannot read the database: %s", kam_strerror(rc));
@@ -93,8 +94,10 @@ int sync_cmd_export(struct cli *c, int argc, char **argv)
 	struct store *st;
 	struct sync_export_stats s;
 	char *cause = NULL, *tmp = NULL;
+	/* A change file holds every field, sensitive ones included. */
 	int rc = cli_store(c, site != NULL, &st);
-	if (rc || (site && (rc = set_site(c, st, site))))
+	if (rc || (rc = cli_access(c, st, ACCESS_ADMIN, NULL, "export --changes")) ||
+	    (site && (rc = set_site(c, st, site))))
 		return rc;
 	FILE *f = c->out;
 	if (out) {
@@ -197,7 +200,7 @@ int sync_cmd_import(struct cli *c, int argc, char **argv)
 	struct sync_import_stats s;
 	char *cause = NULL;
 	int rc = cli_store(c, 1, &st);
-	if (rc)
+	if (rc || (rc = cli_access(c, st, ACCESS_ADMIN, NULL, "import --changes")))
 		return rc;
 	rc = sync_import(st, path, site, policy, dry_run, &s, &cause);
 	fflush(c->out);

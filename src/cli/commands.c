@@ -82,6 +82,13 @@ int cli_store(struct cli *c, int write, struct store **out)
 			free(cause);
 			return code;
 		}
+		/* Every command refuses a login without a role (unmapped, or
+		 * staff who left) once an admin is mapped (kam(1) ACCESS). */
+		if ((rc = cli_access(c, c->st, ACCESS_READ, NULL, NULL))) {
+			store_close(c->st);
+			c->st = NULL;
+			return rc;
+		}
 	}
 	if (write && c->read_only)
 		return cli_fail(c, KAM_ELOCKED, "the database is open read-only (--read-only)");
@@ -175,7 +182,8 @@ static int print_help(void)
 	for (int i = 0; i < NCOMMANDS; i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].help);
 	printf("\nDatabase: --db DIR > $KAM_DB > $XDG_DATA_HOME/kam (~/.local/share/kam).\n");
-	printf("Exit codes: 0 ok, 1 findings, 2 usage, 3 bad input, 4 conflict or lock, 5 internal error.\n");
+	printf("Exit codes: 0 ok, 1 findings, 2 usage, 3 bad input or permission denied, 4 conflict or lock,\n"
+	       "5 internal error.\n");
 	printf("See kam(1) and kam.yaml(5).\n");
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 const char *const conf_quadrant_codes[] = {"strategic", "big", "potential", "transactional", NULL};
 static const char *const lang_codes[] = {"en", "zh", NULL};
+static const char *const scope_codes[] = {"team", "all", NULL};
 static const char *const method_codes[] = {"thresholds", "linear", "boolean", NULL};
 static const char *const format_codes[] = {"auto", "money", "number", "percent", "days", "text", NULL};
 
@@ -196,6 +197,11 @@ static const struct desc settings_fields[] = {
     {"currency", D_STR, offsetof(struct kam_config, currency), 0, 0, 0, NULL, NULL},
     {"lang", D_ENUM, offsetof(struct kam_config, lang), 0, 0, 0, lang_codes, NULL},
 };
+static const struct desc access_fields[] = {
+    {"editor_scope", D_ENUM, offsetof(struct kam_config, access.editor_scope), 0, 0, 0, scope_codes, NULL},
+};
+static const struct dtab access_tab = {"section 'access'", access_fields, N(access_fields), 0, 0, NULL};
+
 static const struct dtab settings_tab = {"section 'settings'", settings_fields, N(settings_fields), 0, 0, NULL};
 
 static const struct desc keybind_fields[] = {
@@ -218,7 +224,8 @@ enum {
 	SEC_CHECKS,
 	SEC_KEYS,
 	SEC_COLOURS,
-	SEC_COLUMNS
+	SEC_COLUMNS,
+	SEC_ACCESS
 };
 static const struct desc root_fields[] = {
     {"settings", D_STRUCT, 0, 0, 0, 0, NULL, &settings_tab},
@@ -232,6 +239,7 @@ static const struct desc root_fields[] = {
     {"keys", D_MAP, offsetof(struct kam_config, keys), 0, 0, 0, NULL, &keybind_tab},
     {"colours", D_MAP, offsetof(struct kam_config, colours), 0, 0, 0, NULL, &colour_tab},
     {"columns", D_MAP, offsetof(struct kam_config, columns), 0, 0, 0, NULL, &columns_tab},
+    {"access", D_STRUCT, 0, 0, 0, 0, NULL, &access_tab},
 };
 const struct dtab conf_root_tab = {"the top level", root_fields, N(root_fields), 0, 0, NULL};
 

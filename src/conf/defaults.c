@@ -429,6 +429,13 @@ const char conf_default_yaml[] =
 	"  accounts: [\"name\", \"tier\", \"score\", \"quadrant\", \"region\", \"kam\", \"revenue\", \"pipeline\", \"share_of_wallet\", \"last_contact\"]\n"
 	"  contacts: [\"name\", \"title\", \"role\", \"influence\", \"attitude\", \"level\", \"owner_a\", \"owner_b\", \"last_contact\"]\n"
 	"  opportunities: [\"title\", \"offering\", \"amount\", \"stage\", \"probability\", \"decision_date\", \"strategic\", \"owner\"]\n"
-	"  activities: [\"date\", \"type\", \"title\", \"opportunity\", \"budget\", \"status\"]\n";
+	"  activities: [\"date\", \"type\", \"title\", \"opportunity\", \"budget\", \"status\"]\n"
+	"\n"
+	"# ---------------------------------------------------------------------------\n"
+	"# access \346\235\203\351\231\220: roles come from the staff records (login, role), see kam(1)\n"
+	"# ACCESS. Viewers read, admins do everything; editors change the records of\n"
+	"# the accounts they are on the team of (team), or of every account (all).\n"
+	"access:\n"
+	"  editor_scope: team  # \347\274\226\350\276\221\350\214\203\345\233\264: team or all\n";
 /* clang-format on */
 const size_t conf_default_yaml_len = sizeof conf_default_yaml - 1;

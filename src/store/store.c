@@ -89,10 +89,16 @@ static int store_mkdirs(const char *dir, mode_t mode)
 	return rc;
 }
 
-static char *store_default_user(void)
+/* The login whose role applies (kam(1) ACCESS). $KAM_USER may name
+ * somebody else only for root and for the owner of the database directory
+ * (a test, a demo, one person's database), who could change the files
+ * anyway; on a shared database everybody else is their Unix login. A
+ * setgid or setuid kam ignores it (secure_getenv). */
+static char *store_default_user(const char *dir)
 {
-	const char *u = getenv("KAM_USER");
-	if (u && *u)
+	const char *u = secure_getenv("KAM_USER");
+	struct stat sb;
+	if (u && *u && (getuid() == 0 || (stat(dir, &sb) == 0 && sb.st_uid == getuid())))
 		return xstrdup(u);
 	struct passwd *pw = getpwuid(getuid());
 	if (pw && pw->pw_name)
@@ -115,8 +121,9 @@ static int store_check_dir(const char *dir, unsigned flags, char **cause)
 	}
 	if (!S_ISDIR(sb.st_mode))
 		return set_cause(cause, KAM_ESTORE, "%s is not a directory", dir);
-	/* Anyone could replace data.mdb or lock.mdb there. */
-	if (sb.st_mode & S_IWOTH && !(sb.st_mode & S_ISVTX))
+	/* Anyone could replace data.mdb or lock.mdb there, or (sticky, as in
+	 * /tmp) plant them before kam creates them. */
+	if (sb.st_mode & S_IWOTH)
 		return set_cause(cause, KAM_ESTORE, "%s is writable by every user: refusing to use it (chmod o-w %s)",
 				 dir, dir);
 	if (!(flags & STORE_CREATE)) {
@@ -361,7 +368,7 @@ int store_open(struct store **out, const char *dir, unsigned flags, char **cause
 		return rc;
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(dir);
-	st->user = store_default_user();
+	st->user = store_default_user(dir);
 	st->rdonly = (flags & STORE_RDONLY) != 0;
 	if ((rc = store_register(st, cause)) || (rc = store_env_open(st, flags, cause))) {
 		store_close(st);

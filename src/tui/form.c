@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kam/access.h"
 #include "kam/err.h"
 #include "kam/text.h"
 #include "kam/util.h"
@@ -177,18 +178,25 @@ static void form_save(struct tui *t)
 	}
 	struct txn *txn = NULL;
 	char *cause = NULL;
+	int denied = 0;
 	int rc = store_begin(t->st, 1, &txn);
 	if (!rc) {
 		char *cmd = xasprintf("tui set account %llu", (unsigned long long)r->id);
 		store_txn_set_command(txn, cmd);
 		free(cmd);
-		rc = store_update(txn, r, &cause);
+		rc = access_check(t->st, store_user(t->st), ACCESS_WRITE, r, &cause);
+		denied = rc == KAM_EINVAL;
+		if (!rc)
+			rc = store_update(txn, r, &cause);
 		if (!rc)
 			rc = store_commit(txn, &cause);
 		else
 			store_abort(txn);
 	}
-	if (rc == KAM_ECONFLICT) {
+	if (denied) {
+		tui_message(t, 1, "permission denied: %s", cause);
+		set_note(fm, xstrdup("not saved: permission denied (see the status line); Esc cancels."));
+	} else if (rc == KAM_ECONFLICT) {
 		fm->conflict = 1;
 		conflict_note(t, fm);
 	} else if (rc) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kam/access.h"
 #include "kam/conf.h"
 #include "kam/err.h"
 #include "kam/rules.h"
@@ -841,6 +842,10 @@ int tui_run(struct store *st, const struct tui_options *o)
 	cause = NULL;
 	if (t.cfg && t.cfg->plan_year)
 		t.plan_year = t.det.year = t.cfg->plan_year;
+	/* Roles (kam(1) ACCESS): the form's saves check them; viewers' detail
+	 * panes leave sensitive fields out. */
+	access_set_editor_scope(t.cfg && t.cfg->access.editor_scope == 1 ? ACCESS_SCOPE_ALL : ACCESS_SCOPE_TEAM);
+	t.det.redact = !access_sees_sensitive(st, store_user(st));
 	/* Load before taking the terminal: an error prints like any other. */
 	if (nav_load(&t.nav, st, NULL, t.plan_year - 1, &cause) != 0) {
 		fprintf(stderr, "kam: %s\n", cause ? cause : "cannot load accounts");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kam/access.h"
 #include "kam/err.h"
 #include "kam/text.h"
 #include "kam/util.h"
@@ -362,6 +363,8 @@ static void build_contacts(struct detail *d, struct txn *t, const struct record 
 	for (int i = 0; i < acs.n; i++) {
 		ps[i].ac = acs.r[i];
 		store_get(t, ENTITY(contact), (uint64_t)acs.r[i]->v[AC_CONTACT].i, &ps[i].c);
+		if (d->redact && ps[i].c)
+			access_redact(ps[i].c);
 		ps[i].last = ps[i].c ? last_contact_of(&acts, ps[i].c->id, today) : 0;
 		ps[i].parent = -1;
 	}

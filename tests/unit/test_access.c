@@ -157,11 +157,114 @@ static void test_bootstrap(void **state)
 	/* staff without logins map nobody: still bootstrapping */
 	add(f->st, ENTITY(staff), (const char *[]){"name", "No Login", "role", "viewer", NULL});
 	assert_int_equal(check(f, "anyone", ACCESS_ADMIN, NULL, NULL), 0);
-	/* the first login ends it */
+	/* logins without an (active) admin do not end it either: staff added
+	 * or imported before anybody set up users */
+	add(f->st, ENTITY(staff), (const char *[]){"name", "Vi", "login", "vi", "role", "viewer", NULL});
+	add(f->st, ENTITY(staff),
+	    (const char *[]){"name", "Old", "login", "old", "role", "admin", "status", "left", NULL});
+	assert_int_equal(check(f, "anyone", ACCESS_DELETE, NULL, NULL), 0);
+	assert_int_equal(check(f, "vi", ACCESS_ADMIN, NULL, NULL), 0);
+	assert_int_equal(access_role(f->st, "vi", &role, &sid, NULL), 0);
+	assert_int_equal(role, ROLE_ADMIN);
+	assert_int_equal(sid, 0);
+	struct txn *t;
+	int yes = 1;
+	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(access_has_admin(t, &yes), 0);
+	store_abort(t);
+	assert_false(yes);
+	/* the first active admin ends it */
 	add(f->st, ENTITY(staff), (const char *[]){"name", "Root", "login", "root", "role", "admin", NULL});
+	assert_int_equal(check(f, "vi", ACCESS_ADMIN, NULL, "admin role"), KAM_EINVAL);
 	assert_int_equal(check(f, "anyone", ACCESS_READ, NULL, "no staff record has this login"), KAM_EINVAL);
 	assert_int_equal(check(f, "root", ACCESS_ADMIN, NULL, NULL), 0);
 	assert_int_equal(check(f, NULL, ACCESS_READ, NULL, NULL), KAM_EINVAL);
+}
+
+/* access_make_admin: what init --admin and gen use for the first admin. */
+static void test_make_admin(void **state)
+{
+	struct fx *f = *state;
+	struct txn *t;
+	uint64_t id = 0, sid;
+	enum access_role role;
+	int yes = 0;
+	uint64_t vi = add(f->st, ENTITY(staff), (const char *[]){"name", "Vi", "login", "vi", "status", "left", NULL});
+	/* a staff record with the login is promoted (and active again) */
+	assert_int_equal(store_begin(f->st, 1, &t), 0);
+	assert_int_equal(access_make_admin(t, "vi", &id, NULL), 0);
+	assert_int_equal(access_has_admin(t, &yes), 0); /* seen inside the txn */
+	assert_true(yes);
+	assert_int_equal(store_commit(t, NULL), 0);
+	assert_int_equal(id, vi);
+	assert_int_equal(access_role(f->st, "vi", &role, &sid, NULL), 0);
+	assert_int_equal(role, ROLE_ADMIN);
+	assert_int_equal(sid, vi);
+	/* an unknown login gets a new staff record */
+	assert_int_equal(store_begin(f->st, 1, &t), 0);
+	assert_int_equal(access_make_admin(t, "neo", &id, NULL), 0);
+	assert_int_equal(store_commit(t, NULL), 0);
+	assert_true(id > vi);
+	struct record *r = get(f, ENTITY(staff), id);
+	assert_string_equal(r->v[STAFF_NAME].s, "neo");
+	assert_string_equal(r->v[STAFF_LOGIN].s, "neo");
+	assert_string_equal(r->v[STAFF_ROLE].s, "admin");
+	record_free(r);
+	assert_int_equal(check(f, "anyone", ACCESS_READ, NULL, "no staff record"), KAM_EINVAL);
+}
+
+static void test_delete(void **state)
+{
+	struct fx *f = *state;
+	struct record *a = get(f, ENTITY(account), f->a_kam);
+	assert_int_equal(check(f, "ada", ACCESS_DELETE, a, NULL), 0);
+	/* even an editor on the team: deleting is admin work */
+	assert_int_equal(check(f, "ed", ACCESS_WRITE, a, NULL), 0);
+	assert_int_equal(check(f, "ed", ACCESS_DELETE, a, "may not delete account"), KAM_EINVAL);
+	assert_int_equal(check(f, "vi", ACCESS_DELETE, a, "admin role"), KAM_EINVAL);
+	assert_int_equal(check(f, "go", ACCESS_DELETE, a, "has left"), KAM_EINVAL);
+	record_free(a);
+}
+
+static void expect_redacted(const char *in, const char *want)
+{
+	char *out = access_redact_audit(in);
+	if (!want) {
+		assert_null(out);
+		return;
+	}
+	assert_non_null(out);
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void test_redact_audit(void **state)
+{
+	(void)state;
+	/* sensitive values and the command from the first sensitive assignment */
+	expect_redacted("{\"seq\":3,\"who\":\"ada\",\"cmd\":\"set contact 1 title=CTO dates=birthday:01-02 notes=x\","
+			"\"entity\":\"contact\",\"id\":1,\"version\":2,\"op\":\"set\","
+			"\"before\":{\"title\":null,\"dates\":\"birthday:03-04\"},"
+			"\"after\":{\"title\":\"CTO\",\"dates\":\"birthday:01-02\"}}",
+			"{\"seq\":3,\"who\":\"ada\",\"cmd\":\"set contact 1 title=CTO (redacted)\","
+			"\"entity\":\"contact\",\"id\":1,\"version\":2,\"op\":\"set\","
+			"\"before\":{\"title\":null,\"dates\":\"(redacted)\"},"
+			"\"after\":{\"title\":\"CTO\",\"dates\":\"(redacted)\"}}");
+	/* "notes" is not sensitive, "private_notes" is; "x_dates=" is no assignment to dates */
+	expect_redacted("{\"cmd\":\"add contact name=A "
+			"notes=ok\",\"entity\":\"contact\",\"after\":{\"name\":\"A\",\"notes\":\"ok\"}}",
+			"{\"cmd\":\"add contact name=A "
+			"notes=ok\",\"entity\":\"contact\",\"after\":{\"name\":\"A\",\"notes\":\"ok\"}}");
+	expect_redacted("{\"cmd\":\"add contact name=x_dates=1 private_notes=a b\",\"entity\":\"contact\"}",
+			"{\"cmd\":\"add contact name=x_dates=1 (redacted)\",\"entity\":\"contact\"}");
+	/* other types, summaries and unicode pass unchanged */
+	expect_redacted("{\"seq\":1,\"cmd\":\"import\",\"op\":\"import\",\"detail\":{\"files\":[\"a.csv\"]}}",
+			"{\"seq\":1,\"cmd\":\"import\",\"op\":\"import\",\"detail\":{\"files\":[\"a.csv\"]}}");
+	expect_redacted("{\"entity\":\"account\",\"after\":{\"name\":\"华信\",\"key\":true,\"employees\":5}}",
+			"{\"entity\":\"account\",\"after\":{\"name\":\"华信\",\"key\":true,\"employees\":5}}");
+	/* not an object: not shown at all */
+	expect_redacted("garbage", NULL);
+	expect_redacted("{\"entity\":\"contact\",\"after\":{\"dates\":[1]}", NULL);
 }
 
 static void test_roles(void **state)
@@ -347,7 +450,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_bootstrap, setup_empty, teardown),
+	    cmocka_unit_test_setup_teardown(test_make_admin, setup_empty, teardown),
 	    cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+	    cmocka_unit_test(test_redact_audit),
 	    cmocka_unit_test_setup_teardown(test_editor_team, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_editor_children, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_editor_contacts_staff, setup, teardown),

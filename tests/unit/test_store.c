@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include <ftw.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +284,12 @@ static void test_open_errors(void **state)
 	snprintf(path, sizeof path, "%s/open", f->dir);
 	mkdir(path, 0777);
 	chmod(path, 0777);
+	assert_int_equal(store_open(&st, path, STORE_CREATE, &cause), KAM_ESTORE);
+	assert_non_null(strstr(cause, "writable by every user"));
+	free(cause);
+	cause = NULL;
+	/* ... sticky like /tmp too: others could plant data.mdb or lock.mdb */
+	chmod(path, 01777);
 	assert_int_equal(store_open(&st, path, STORE_CREATE, &cause), KAM_ESTORE);
 	assert_non_null(strstr(cause, "writable by every user"));
 	free(cause);
@@ -1181,6 +1189,61 @@ static void test_bulk_timing(void **state)
 	       (t5 - t4) * 1e3);
 }
 
+/* The login of a fresh process: 0 when store_user() is `want`. */
+static int child_user(const char *db, const char *want)
+{
+	struct store *st;
+	if (store_open(&st, db, 0, NULL))
+		return 2;
+	int ok = !strcmp(store_user(st), want);
+	if (!ok)
+		fprintf(stderr, "store_user: %s, want %s\n", store_user(st), want);
+	store_close(st);
+	return ok ? 0 : 1;
+}
+
+static int run_child_user(const char *db, const char *want, uid_t uid, gid_t gid)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (gid && (setgroups(0, NULL) || setgid(gid) || setuid(uid)))
+			_exit(126);
+		setenv("KAM_USER", "ada", 1);
+		execl(self_path, self_path, "--child-user", db, want, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* $KAM_USER picks the login (and so the role) only for root and the owner
+ * of the database directory: on a shared database nobody claims another
+ * login by setting it. */
+static void test_user_from_env(void **state)
+{
+	struct fx *f = *state;
+	assert_int_equal(run_child_user(f->db, "ada", 0, 0), 0); /* the owner (or root) */
+	if (geteuid() != 0)
+		skip(); /* the other side needs a second uid */
+	struct passwd *pw = getpwuid(65534);
+	assert_non_null(pw);
+	char *name = xstrdup(pw->pw_name);
+	char path[160];
+	/* a shared database: owned by root, group-writable for 65534 */
+	assert_int_equal(chmod(f->dir, 0711), 0);
+	assert_int_equal(chown(f->db, 0, 65534), 0);
+	assert_int_equal(chmod(f->db, 02770), 0);
+	const char *files[] = {"data.mdb", "lock.mdb"};
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", f->db, files[i]);
+		assert_int_equal(chown(path, 0, 65534), 0);
+	}
+	assert_int_equal(run_child_user(f->db, name, 65534, 65534), 0);
+	free(name);
+}
+
 /* The competing process of test_conflict_two_processes. */
 static int child_update(const char *db, uint64_t id)
 {
@@ -1203,6 +1266,8 @@ static int child_update(const char *db, uint64_t id)
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "--child-user"))
+		return child_user(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "--child-update"))
 		return child_update(argv[2], strtoull(argv[3], NULL, 10));
 	/* argv[0], not /proc/self/exe: under valgrind that is valgrind itself. */
@@ -1225,6 +1290,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_index_plain_text_and_dates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ext, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_conflict_two_processes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_user_from_env, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_delete_refused_and_cascade, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refs_lists, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
