@@ -2,6 +2,7 @@
 #include "kam/sync_cli.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,8 +63,21 @@ static int show_marks(struct cli *c, const char *site)
 	return rc ? cli_fail(c, rc, "cannot read the audit log: %s", kam_strerror(rc)) : 0;
 }
 
-/* kam export --changes --since MARK [--site NAME] [-o FILE]: -o writes
- * FILE.tmp and renames it, so a cut-off export never looks complete. */
+/* -o FILE: a regular file is written as FILE.tmp (*tmp) and renamed when
+ * complete, so a cut-off export never looks complete; a device or pipe
+ * (/dev/stdout, /dev/null) is written in place, since renaming over it would
+ * replace it. */
+static FILE *open_output(const char *out, char **tmp)
+{
+	struct stat sb;
+	*tmp = NULL;
+	if (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return fopen(out, "w");
+	*tmp = xasprintf("%s.tmp", out);
+	return fopen(*tmp, "w");
+}
+
+/* kam export --changes --since MARK [--site NAME] [-o FILE]. */
 int sync_cmd_export(struct cli *c, int argc, char **argv)
 {
 	const char *since_s = NULL, *out = NULL, *site = NULL, *v;
@@ -100,25 +114,20 @@ int sync_cmd_export(struct cli *c, int argc, char **argv)
 	    (site && (rc = set_site(c, st, site))))
 		return rc;
 	FILE *f = c->out;
-	if (out) {
-		tmp = xasprintf("%s.tmp", out);
-		if (!(f = fopen(tmp, "w"))) {
-			rc = cli_fail(c, KAM_EINVAL, "cannot write '%s': %s", tmp, strerror(errno));
-			free(tmp);
-			return rc;
-		}
+	if (out && !(f = open_output(out, &tmp))) {
+		rc = cli_fail(c, KAM_EINVAL, "cannot write '%s': %s", tmp ? tmp : out, strerror(errno));
+		free(tmp);
+		return rc;
 	}
 	rc = sync_export(st, (uint64_t)since, f, &s, &cause);
-	if (out) {
-		if (fclose(f) && !rc)
-			rc = set_cause(&cause, KAM_ESTORE, "cannot write '%s': %s", tmp, strerror(errno));
-		if (!rc && rename(tmp, out))
-			rc = set_cause(&cause, KAM_ESTORE, "cannot rename '%s': %s", tmp, strerror(errno));
-		if (rc)
-			remove(tmp);
-	} else if (fflush(f) && !rc) {
-		rc = set_cause(&cause, KAM_ESTORE, "cannot write: %s", strerror(errno));
-	}
+	int werr = f == c->out ? fflush(f) : fclose(f);
+	if (werr && !rc)
+		rc = set_cause(&cause, KAM_ESTORE, "cannot write '%s': %s", tmp ? tmp : out ? out : "output",
+			       strerror(errno));
+	if (tmp && !rc && rename(tmp, out))
+		rc = set_cause(&cause, KAM_ESTORE, "cannot rename '%s': %s", tmp, strerror(errno));
+	if (tmp && rc)
+		remove(tmp);
 	free(tmp);
 	if (rc) {
 		rc = cli_fail(c, rc, "%s", cause ? cause : kam_strerror(rc));
