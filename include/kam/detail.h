@@ -12,7 +12,22 @@
  * into its pane (text_fit) and draws it. Lines are laid out for a pane of
  * at least 64 columns; longer lines are truncated by the drawer. */
 
-enum detail_sub { DETAIL_OVERVIEW, DETAIL_CONTACTS, DETAIL_OPPS, DETAIL_ACTS, DETAIL__COUNT };
+/* Team: the account's and its plan-year opportunities' teams by project
+ * phase. Plan: the account plan of the plan year with its actions by goal.
+ * History: the audit log of the account's records, newest first. */
+enum detail_sub {
+	DETAIL_OVERVIEW,
+	DETAIL_CONTACTS,
+	DETAIL_OPPS,
+	DETAIL_ACTS,
+	DETAIL_TEAM,
+	DETAIL_PLAN,
+	DETAIL_HISTORY,
+	DETAIL__COUNT
+};
+
+/* History keeps at most this many audit entries (the newest). */
+#define DETAIL_HISTORY_MAX 300
 
 enum dline_style { DL_PLAIN = 0, DL_HEAD = 1, DL_WARN = 2 };
 
@@ -24,7 +39,7 @@ struct dline {
 struct detail {
 	uint64_t account; /* 0 = empty */
 	enum detail_sub sub;
-	int year; /* plan year of the Opps sub-view */
+	int year; /* plan year of the Opps, Team and Plan sub-views */
 	int org;  /* Contacts: org chart instead of the list */
 	struct dline *lines;
 	int nlines;

@@ -31,6 +31,27 @@ static void put_fit(int y, int x, const char *s, int width, enum text_align al, 
 	free(f);
 }
 
+/* A list row whose last column is the pane's last: when a wide character
+ * would end in that column, the text gets width-1 columns and a blank ends
+ * it (some terminals wrap or mis-draw a wide character there). */
+static void fit_row(const char *s, int width, char *out, size_t outsz)
+{
+	char *f = text_fit(s, width, TEXT_LEFT);
+	size_t len = strlen(f), k = len;
+	while (k > 0 && ((unsigned char)f[k - 1] & 0xc0) == 0x80)
+		k--; /* back to the start of the last code point */
+	uint32_t cp = 0;
+	if (width > 1 && k > 0 && utf8_decode(f + k - 1, len - k + 1, &cp) > 1 && cp_width(cp) == 2) {
+		free(f);
+		char *g = text_fit(s, width - 1, TEXT_LEFT);
+		snprintf(out, outsz, "%s ", g);
+		free(g);
+		return;
+	}
+	snprintf(out, outsz, "%s", f);
+	free(f);
+}
+
 /* A line with a left part and a right-aligned part, exactly width columns. */
 static void put_lr(int y, int x, const char *left, const char *right, int width, attr_t attr)
 {
@@ -146,9 +167,7 @@ static void detail_row(void *ctx, int i, int width, char *out, size_t outsz, int
 {
 	struct tui *t = ctx;
 	const struct dline *l = &t->det.lines[i];
-	char *f = text_fit(l->text, width, TEXT_LEFT);
-	snprintf(out, outsz, "%s", f);
-	free(f);
+	fit_row(l->text, width, out, outsz);
 	*attr = l->style == DL_HEAD ? (int)theme_head : l->style == DL_WARN ? (int)theme_warn : 0;
 }
 
@@ -212,14 +231,15 @@ static void draw_tabs(struct tui *t)
 {
 	char *right = xasprintf("plan %d  %s  %s ", t->plan_year, base_name(store_path(t->st)),
 				store_user(t->st) ? store_user(t->st) : "");
-	char *left = xasprintf(" kam  [Accounts]%s", t->read_only ? "  (read-only)" : "");
+	char *left = t->gv.kind ? xasprintf(" kam  Accounts [%s]%s", t->gv.title, t->read_only ? "  (read-only)" : "")
+				: xasprintf(" kam  [Accounts]%s", t->read_only ? "  (read-only)" : "");
 	put_lr(0, 0, left, right, t->w, theme_title);
 	free(left);
 	free(right);
 	char *rule = xmalloc((size_t)t->w + 1);
 	memset(rule, '-', (size_t)t->w);
 	rule[t->w] = '\0';
-	int split = tui_split(t) && !t->help && !t->form;
+	int split = tui_split(t) && !t->help && !t->form && !t->gv.kind;
 	if (split)
 		rule[draw_nav_width(t)] = '+';
 	mvaddstr(1, 0, rule);
@@ -237,16 +257,19 @@ static void draw_status(struct tui *t)
 	struct buf b = {0};
 	if (t->help)
 		buf_addf(&b, " %d/%d  help", t->helpl.pos.n ? t->helpl.pos.cur + 1 : 0, t->helpl.pos.n);
+	else if (t->gv.kind)
+		buf_addf(&b, " %d/%d  %s", t->gvl.pos.n ? t->gvl.pos.cur + 1 : 0, t->gvl.pos.n,
+			 t->gv.foot ? t->gv.foot : "");
 	else
 		buf_addf(&b, " %d/%d  sort: %s%s", t->nav.nrows ? t->navl.pos.cur + 1 : 0, t->nav.nrows,
 			 nav_sort_name(t->nav.sort), t->nav.reverse ? " rev" : "");
-	if (!t->help && t->nav.filter)
+	if (!t->help && !t->gv.kind && t->nav.filter)
 		buf_addf(&b, "  filter: %s", t->nav.filter);
-	if (!t->help && t->nav.flat)
+	if (!t->help && !t->gv.kind && t->nav.flat)
 		buf_adds(&b, "  flat");
 	if (t->msg)
 		buf_addf(&b, "   %s", t->msg);
-	const char *right = t->help ? "q close " : "? help  : command ";
+	const char *right = t->help ? "q close " : t->gv.kind ? "Enter account  q close " : "? help  : command ";
 	if (text_width(b.p) + text_width(right) > t->w - 1)
 		right = ""; /* a message wins over the key hints */
 	/* The last cell of the screen is never written: some terminals scroll. */
@@ -263,6 +286,39 @@ static void draw_help(struct tui *t)
 	list_draw(&t->helpl, &help_list_ops, t, 3, 0, t->w, 0, 1, t->arrow);
 }
 
+/* --- global views ------------------------------------------------------------------- */
+
+static void gview_row(void *ctx, int i, int width, char *out, size_t outsz, int *attr)
+{
+	struct tui *t = ctx;
+	fit_row(t->gv.rows[i], width, out, outsz);
+	*attr = 0;
+}
+
+static int gview_matches(void *ctx, int i, const char *needle)
+{
+	struct tui *t = ctx;
+	char *f = text_fold(t->gv.rows[i]);
+	int hit = strstr(f, needle) != NULL;
+	free(f);
+	return hit;
+}
+
+const struct list_ops gview_list_ops = {gview_row, gview_matches};
+
+void gview_draw(struct tui *t, int full)
+{
+	full = full || !t->gvl.drawn_valid;
+	if (full) {
+		char *head = xasprintf(" %s", t->gv.head ? t->gv.head : "");
+		put_fit(2, 0, head, t->w, TEXT_LEFT, theme_head);
+		free(head);
+	}
+	list_draw(&t->gvl, &gview_list_ops, t, 3, 0, t->w, full, 1, t->arrow);
+	if (!t->gv.n && full)
+		put_fit(3, 0, t->gv.kind == VLIST_MESSAGES ? " (no messages)" : " (none)", t->w, TEXT_LEFT, A_NORMAL);
+}
+
 void draw_frame(struct tui *t)
 {
 	unsigned d = t->dirty;
@@ -274,6 +330,9 @@ void draw_frame(struct tui *t)
 	} else if (t->help) {
 		if (d & (D_NAV | D_DETAIL))
 			draw_help(t);
+	} else if (t->gv.kind) {
+		if (d & (D_NAV | D_DETAIL))
+			gview_draw(t, (d & D_TABS) != 0);
 	} else if (t->detail_full) {
 		if (d & D_DETAIL)
 			draw_detail(t, 0, t->w, (d & D_TABS) != 0);

@@ -73,7 +73,7 @@ void help_close(struct tui *t)
 	t->nhelp = 0;
 	if (t->help) {
 		t->help = 0;
-		t->navl.drawn_valid = t->detl.drawn_valid = 0;
+		t->navl.drawn_valid = t->detl.drawn_valid = t->gvl.drawn_valid = 0;
 		t->dirty = D_ALL;
 	}
 }

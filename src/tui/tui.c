@@ -116,6 +116,7 @@ void tui_message(struct tui *t, int warn, const char *fmt, ...)
 	free(t->msg);
 	t->msg = text_sanitize(raw);
 	free(raw);
+	gview_log(t, t->msg);
 	t->msg_warn = warn;
 	t->dirty |= D_STATUS;
 }
@@ -129,6 +130,8 @@ unsigned tui_context(const struct tui *t)
 {
 	if (t->help)
 		return CTX_HELP;
+	if (t->gv.kind)
+		return CTX_VIEW;
 	return t->focus ? CTX_DETAIL : CTX_NAV;
 }
 
@@ -160,6 +163,7 @@ static void layout(struct tui *t)
 	list_resize(&t->navl, t->nav.nrows, t->h - 4);
 	list_resize(&t->detl, t->det.nlines, detail_height(t));
 	list_resize(&t->helpl, t->nhelp, t->h - 4);
+	list_resize(&t->gvl, t->gv.n, t->h - 4);
 	/* One pane: the list spans whole lines, so curses may scroll them with
 	 * insert/delete line. Side by side a hardware scroll would move the
 	 * other pane too, and repainting it costs more than it saves. */
@@ -215,6 +219,7 @@ void tui_reload(struct tui *t)
 	t->last_txnid = t->nav.txnid;
 	rescore(t);
 	nav_cursor_to(t, id);
+	gview_reload(t);
 }
 
 /* Other users' commits show up without a restart; nothing is drawn unless
@@ -251,6 +256,8 @@ static struct list *focused_list(struct tui *t)
 {
 	if (t->help)
 		return &t->helpl;
+	if (t->gv.kind)
+		return &t->gvl;
 	return t->focus ? &t->detl : &t->navl;
 }
 
@@ -259,13 +266,15 @@ static const struct list_ops *focused_ops(struct tui *t, void **ctx)
 	*ctx = t;
 	if (t->help)
 		return &help_list_ops;
+	if (t->gv.kind)
+		return &gview_list_ops;
 	return t->focus ? &detail_list_ops : &nav_list_ops;
 }
 
 static void after_move(struct tui *t)
 {
-	if (t->help) {
-		t->dirty |= D_NAV;
+	if (t->help || t->gv.kind) {
+		t->dirty |= D_NAV | (t->gv.kind ? D_STATUS : 0);
 		return;
 	}
 	if (t->focus) {
@@ -410,6 +419,8 @@ static void do_back(struct tui *t)
 {
 	if (t->help) {
 		help_close(t);
+	} else if (t->gv.kind) {
+		gview_close(t);
 	} else if (t->detail_full) {
 		t->detail_full = 0;
 		t->focus = 0;
@@ -620,6 +631,15 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_ACTS:
 		set_sub(t, DETAIL_ACTS);
 		break;
+	case DO_TEAM:
+		set_sub(t, DETAIL_TEAM);
+		break;
+	case DO_PLAN:
+		set_sub(t, DETAIL_PLAN);
+		break;
+	case DO_HISTORY:
+		set_sub(t, DETAIL_HISTORY);
+		break;
 	case DO_ORG:
 		if (t->det.sub == DETAIL_CONTACTS) {
 			t->det.org = !t->det.org;
@@ -662,6 +682,24 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_PROMPT:
 		prompt_open(t, ':', NULL);
 		break;
+	case DO_ALL_CONTACTS:
+		gview_open(t, VLIST_CONTACTS);
+		break;
+	case DO_ALL_OPPS:
+		gview_open(t, VLIST_OPPS);
+		break;
+	case DO_MESSAGES:
+		gview_open(t, VLIST_MESSAGES);
+		break;
+	case DO_CHECKS:
+		gview_open(t, VLIST_CHECKS);
+		break;
+	case DO_TODAY:
+		gview_open(t, VLIST_TODAY);
+		break;
+	case DO_JUMP:
+		gview_jump(t);
+		break;
 	case DO_HELP:
 		if (t->help)
 			help_close(t);
@@ -702,7 +740,7 @@ static void normal_key(struct tui *t, int is_keycode, wint_t ch)
 		t->dirty = D_ALL;
 		return;
 	}
-	if (key == 27 && (t->help || t->focus)) {
+	if (key == 27 && (t->help || t->focus || t->gv.kind)) {
 		do_back(t);
 		return;
 	}
@@ -806,6 +844,7 @@ static void tui_free(struct tui *t)
 {
 	form_close(t);
 	help_close(t);
+	gview_free(t);
 	nav_free(&t->nav);
 	score_set_free(t->scores);
 	conf_free(t->cfg);

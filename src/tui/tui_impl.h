@@ -12,14 +12,17 @@
 #include "kam/listmath.h"
 #include "kam/navtree.h"
 #include "kam/store.h"
+#include "kam/vlist.h"
 
 #ifndef CTRL
 #define CTRL(c) ((c)&0x1f)
 #endif
 
-/* Where an action applies: the navigator, the detail pane, the help screen.
- * CTX_ANY = either pane; CTX_GLOBAL also works on the help screen. */
-enum ctx { CTX_NAV = 1, CTX_DETAIL = 2, CTX_HELP = 4, CTX_ANY = 3, CTX_LIST = 7, CTX_GLOBAL = 7 };
+/* Where an action applies: the navigator, the detail pane, the help screen,
+ * a global view (all contacts, all opportunities, messages). CTX_ANY =
+ * either pane; CTX_LIST and CTX_GLOBAL also work on the help screen and in
+ * the global views. */
+enum ctx { CTX_NAV = 1, CTX_DETAIL = 2, CTX_HELP = 4, CTX_VIEW = 8, CTX_ANY = 3, CTX_LIST = 15, CTX_GLOBAL = 15 };
 
 #define KAM_ACTION_ENUM(ID, name, key, key2, ctx, args, help) DO_##ID,
 #include "actions.def"
@@ -117,6 +120,13 @@ struct tui {
 
 	struct form *form;
 	uint64_t last_txnid;
+
+	/* Global views (views.c): all contacts, all opportunities of the plan
+	 * year, the message log; shown full width over the panes. */
+	struct vlist gv; /* gv.kind == VLIST_NONE: none open */
+	struct list gvl;
+	char *msglog[64]; /* the last status messages, oldest first */
+	int nmsglog;
 };
 
 /* tui.c */
@@ -148,6 +158,17 @@ void form_key(struct tui *t, int is_keycode, wint_t ch);
 void form_draw(struct tui *t);
 void form_close(struct tui *t);
 void form_place_cursor(struct tui *t);
+
+/* views.c: the global views */
+void gview_open(struct tui *t, enum vlist_kind kind);
+void gview_reload(struct tui *t); /* rebuild the open view's rows, keep the cursor */
+void gview_close(struct tui *t);
+void gview_jump(struct tui *t); /* Enter: the row's account in the navigator */
+void gview_log(struct tui *t, const char *msg);
+void gview_free(struct tui *t);
+/* draw.c: a global view over the full width below the tabs */
+void gview_draw(struct tui *t, int full);
+extern const struct list_ops gview_list_ops;
 
 /* theme */
 extern attr_t theme_head, theme_warn, theme_cursor, theme_title;

@@ -1,19 +1,23 @@
 /* The detail of one account: Overview, Contacts (list or org chart), the
- * annual opportunity list of a year, and the activity timeline. */
+ * annual opportunity list of a year, the activity timeline, the team by
+ * project phase, the account plan of a year and the account's audit history. */
 #include "kam/detail.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kam/access.h"
 #include "kam/err.h"
+#include "kam/json.h"
 #include "kam/text.h"
 #include "kam/util.h"
 
 const char *detail_sub_name(enum detail_sub s)
 {
-	static const char *const names[DETAIL__COUNT] = {"Overview", "Contacts", "Opps", "Acts"};
+	static const char *const names[DETAIL__COUNT] = {"Overview", "Contacts", "Opps",   "Acts",
+							 "Team",     "Plan",     "History"};
 	return (unsigned)s < DETAIL__COUNT ? names[s] : "?";
 }
 
@@ -540,6 +544,474 @@ static void build_acts(struct detail *d, struct txn *t, const struct record *acc
 	recs_free(&as);
 }
 
+/* --- Team --------------------------------------------------------------------- */
+
+struct member {
+	struct record *tm; /* team */
+	struct record *s;  /* staff, or NULL if missing */
+	const char *team;  /* "account team" or the opportunity title (borrowed) */
+	int phase;         /* index in kam_enum_team_phase order; last = none */
+	int order;         /* 0 account team, then the opportunity's position */
+};
+
+static int phase_index(const struct value *v)
+{
+	static const char *const phases[] = {"initiation", "construction", "operation"};
+	for (int i = 0; v->set && v->s && i < 3; i++)
+		if (strcmp(v->s, phases[i]) == 0)
+			return i;
+	return 3;
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+	if (x->phase != y->phase)
+		return x->phase - y->phase;
+	if (x->order != y->order)
+		return x->order - y->order;
+	int64_t fx = x->tm->v[TEAM_FROM].set ? x->tm->v[TEAM_FROM].i : 0;
+	int64_t fy = y->tm->v[TEAM_FROM].set ? y->tm->v[TEAM_FROM].i : 0;
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	return x->tm->id < y->tm->id ? -1 : x->tm->id > y->tm->id;
+}
+
+static void cell_date(struct buf *b, const struct value *v, int w)
+{
+	struct buf dt = {0};
+	if (v->set)
+		format_date(v->i, &dt);
+	cell(b, v->set ? dt.p : "--", w, TEXT_LEFT);
+	buf_free(&dt);
+}
+
+static void build_team(struct detail *d, struct txn *t, const struct record *acct, int64_t today)
+{
+	struct recs own = {0}, os = {0};
+	struct member *ms = NULL;
+	int n = 0;
+	scan_ref(t, ENTITY(team), "account", acct->id, &own);
+	struct value vals[2] = {{.i = (int64_t)acct->id, .set = 1}, {.i = d->year, .set = 1}};
+	store_index_scan(t, ENTITY(opportunity), "account_year", vals, 2, collect, &os);
+	struct recs *per_opp = xcalloc((size_t)os.n + 1, sizeof *per_opp);
+	int total = own.n;
+	for (int k = 0; k < os.n; k++) {
+		scan_ref(t, ENTITY(team), "opportunity", os.r[k]->id, &per_opp[k]);
+		total += per_opp[k].n;
+	}
+	ms = xcalloc((size_t)total + 1, sizeof *ms);
+	for (int k = -1; k < os.n; k++) {
+		struct recs *rs = k < 0 ? &own : &per_opp[k];
+		for (int i = 0; i < rs->n; i++) {
+			struct member *m = &ms[n++];
+			m->tm = rs->r[i];
+			m->team = k < 0 ? "account team" : record_name(os.r[k]);
+			m->order = k + 1;
+			m->phase = phase_index(&m->tm->v[TEAM_PHASE]);
+			store_get(t, ENTITY(staff), (uint64_t)m->tm->v[TEAM_STAFF].i, &m->s);
+		}
+	}
+	if (n > 1)
+		qsort(ms, (size_t)n, sizeof *ms, cmp_member);
+	struct buf b = {0};
+	buf_addf(&b, "[ %d   <%d>   %d ]    account and %d opportunit%s", d->year - 1, d->year, d->year + 1, os.n,
+		 os.n == 1 ? "y" : "ies");
+	add_line(d, DL_PLAIN, &b);
+	add_text(d, DL_HEAD, "  Member     Function        Role       From       To");
+	static const char *const phase_names[] = {"initiation", "construction", "operation", "(no phase)"};
+	int phase = -1, order = -1;
+	for (int i = 0; i < n; i++) {
+		const struct member *m = &ms[i];
+		if (m->phase != phase) {
+			phase = m->phase;
+			order = -1;
+			buf_addf(&b, "Phase %s", phase_names[phase]);
+			add_line(d, DL_HEAD, &b);
+		}
+		if (m->order != order) {
+			order = m->order;
+			buf_addf(&b, " %s%s", order ? "opportunity " : "", m->team);
+			add_line(d, DL_PLAIN, &b);
+		}
+		buf_adds(&b, "  ");
+		cell(&b, m->s ? record_name(m->s) : "(missing)", 10, TEXT_LEFT);
+		buf_addc(&b, ' ');
+		cell(&b, m->s ? enum_text(&m->s->v[STAFF_FUNCTION]) : "--", 15, TEXT_LEFT);
+		buf_addc(&b, ' ');
+		cell(&b, m->tm->v[TEAM_ROLE].set ? m->tm->v[TEAM_ROLE].s : "--", 10, TEXT_LEFT);
+		buf_addc(&b, ' ');
+		cell_date(&b, &m->tm->v[TEAM_FROM], 10);
+		buf_addc(&b, ' ');
+		cell_date(&b, &m->tm->v[TEAM_TO], 10);
+		/* A membership that ended is shown as a warning: the team needs a successor. */
+		int ended = m->tm->v[TEAM_TO].set && m->tm->v[TEAM_TO].i < today;
+		int left = m->s && m->s->v[STAFF_STATUS].set && m->s->v[STAFF_STATUS].s &&
+			   strcmp(m->s->v[STAFF_STATUS].s, "left") == 0;
+		if (left)
+			buf_adds(&b, " left");
+		add_line(d, ended || left ? DL_WARN : DL_PLAIN, &b);
+	}
+	if (!n)
+		add_text(d, DL_PLAIN, "(no team members)");
+	for (int i = 0; i < n; i++)
+		record_free(ms[i].s);
+	free(ms);
+	for (int k = 0; k < os.n; k++)
+		recs_free(&per_opp[k]);
+	free(per_opp);
+	recs_free(&own);
+	recs_free(&os);
+	buf_free(&b);
+}
+
+/* --- Plan ---------------------------------------------------------------------- */
+
+/* CJK punctuation that must not begin a line: the matched mark, or NULL. */
+static const char *no_line_start(const char *s)
+{
+	static const char *const marks[] = {"，", "。", "、", "；", "：", "！", "？", "）", "」", "』", "%"};
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		if (strncmp(s, marks[i], strlen(marks[i])) == 0)
+			return marks[i];
+	return NULL;
+}
+
+/* Long text as lines of at most width columns after an indent, broken at
+ * a space when there is one in the line, else between characters (CJK has
+ * no spaces); newlines in the text start a new line. A closing CJK mark
+ * stays on the line before it (one more wide character at most). */
+static void add_wrapped(struct detail *d, const char *s, int indent, int width)
+{
+	struct buf b = {0};
+	const char *p = s ? s : "";
+	while (*p) {
+		const char *start = p, *brk = NULL, *end = p;
+		int w = 0;
+		while (*end && *end != '\n') {
+			uint32_t cp;
+			int len = utf8_decode(end, strlen(end), &cp);
+			int cw = len < 0 ? 1 : cp_width(cp);
+			if (len < 0)
+				len = 1;
+			if (w + cw > width)
+				break;
+			w += cw;
+			end += len;
+			if (cp == ' ')
+				brk = end;
+		}
+		if (*end && *end != '\n' && brk && brk > start)
+			end = brk; /* break after the last space */
+		else if (*end && no_line_start(end))
+			end += strlen(no_line_start(end)); /* keep '，' with its text */
+		buf_addf(&b, "%*s", indent, "");
+		buf_add(&b, start, (size_t)(end - start));
+		add_line(d, DL_PLAIN, &b);
+		p = end;
+		if (*p == '\n')
+			p++;
+		while (*p == ' ')
+			p++;
+		if (end == start && *p && *p != '\n')
+			p++; /* a character wider than the line: never loop */
+	}
+	buf_free(&b);
+}
+
+static void plan_text(struct detail *d, const char *head, const struct value *v)
+{
+	add_text(d, DL_HEAD, head);
+	if (v->set && v->s && *v->s)
+		add_wrapped(d, v->s, 2, 60);
+	else
+		add_text(d, DL_PLAIN, "  --");
+}
+
+static int cmp_action(const void *a, const void *b)
+{
+	const struct record *x = *(struct record *const *)a, *y = *(struct record *const *)b;
+	int c = strcmp(x->v[PA_GOAL].s ? x->v[PA_GOAL].s : "", y->v[PA_GOAL].s ? y->v[PA_GOAL].s : "");
+	if (c)
+		return c;
+	int64_t dx = x->v[PA_DUE].set ? x->v[PA_DUE].i : 99991231, dy = y->v[PA_DUE].set ? y->v[PA_DUE].i : 99991231;
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void plan_actions(struct detail *d, struct txn *t, const struct record *acct, int64_t today)
+{
+	struct value vals[2] = {{.i = (int64_t)acct->id, .set = 1}, {.i = d->year, .set = 1}};
+	struct recs as = {0};
+	store_index_scan(t, ENTITY(plan_action), "account_year", vals, 2, collect, &as);
+	if (as.n > 1)
+		qsort(as.r, (size_t)as.n, sizeof *as.r, cmp_action);
+	add_text(d, DL_PLAIN, "");
+	add_text(d, DL_HEAD, "Goals and actions                 Owner      Due        Status");
+	struct buf b = {0};
+	const char *goal = NULL;
+	int open = 0, overdue = 0;
+	for (int i = 0; i < as.n; i++) {
+		const struct record *a = as.r[i];
+		const char *g = a->v[PA_GOAL].s ? a->v[PA_GOAL].s : "";
+		if (!goal || strcmp(goal, g) != 0) {
+			goal = g;
+			buf_addf(&b, " %s", g);
+			add_line(d, DL_PLAIN, &b);
+		}
+		const char *status = a->v[PA_STATUS].set && a->v[PA_STATUS].s ? a->v[PA_STATUS].s : "open";
+		int is_open = strcmp(status, "open") == 0;
+		int late = is_open && a->v[PA_DUE].set && a->v[PA_DUE].i < today;
+		open += is_open;
+		overdue += late;
+		buf_adds(&b, "   ");
+		cell(&b, record_name(a), 30, TEXT_LEFT);
+		buf_addc(&b, ' ');
+		char *owner = ref_name(t, ENTITY(staff), &a->v[PA_OWNER]);
+		cell(&b, owner, 10, TEXT_LEFT);
+		free(owner);
+		buf_addc(&b, ' ');
+		cell_date(&b, &a->v[PA_DUE], 10);
+		buf_addf(&b, " %s%s", status, late ? " late" : "");
+		add_line(d, late ? DL_WARN : DL_PLAIN, &b);
+	}
+	if (!as.n)
+		add_text(d, DL_PLAIN, "  (no actions)");
+	else {
+		buf_addf(&b, "  %d action%s, %d open, %d late", as.n, as.n == 1 ? "" : "s", open, overdue);
+		add_line(d, DL_HEAD, &b);
+	}
+	buf_free(&b);
+	recs_free(&as);
+}
+
+static void build_plan(struct detail *d, struct txn *t, const struct record *acct, int64_t today)
+{
+	struct value vals[2] = {{.i = (int64_t)acct->id, .set = 1}, {.i = d->year, .set = 1}};
+	struct recs ps = {0};
+	store_index_scan(t, ENTITY(plan), "account_year", vals, 2, collect, &ps);
+	struct buf b = {0};
+	buf_addf(&b, "[ %d   <%d>   %d ]    account plan %d", d->year - 1, d->year, d->year + 1, d->year);
+	add_line(d, DL_PLAIN, &b);
+	if (!ps.n) {
+		add_text(d, DL_PLAIN, "(no account plan for this year)");
+	} else {
+		const struct record *p = ps.r[0];
+		plan_text(d, "Profile", &p->v[PLAN_PROFILE]);
+		plan_text(d, "Decision process", &p->v[PLAN_DECISION_PROCESS]);
+		add_text(d, DL_HEAD, "Value proposition");
+		if (p->v[PLAN_PRODUCT_MIX].set && p->v[PLAN_PRODUCT_MIX].s)
+			add_wrapped(d, p->v[PLAN_PRODUCT_MIX].s, 2, 60);
+		buf_adds(&b, "  price ");
+		cell_money(&b, &p->v[PLAN_PRICE], 9);
+		buf_adds(&b, "   cost ");
+		cell_money(&b, &p->v[PLAN_COST], 9);
+		buf_adds(&b, "   expected profit ");
+		cell_money(&b, &p->v[PLAN_PROFIT], 9);
+		add_line(d, DL_PLAIN, &b);
+		plan_text(d, "Benefits", &p->v[PLAN_BENEFITS]);
+		plan_text(d, "Goals", &p->v[PLAN_GOALS]);
+	}
+	plan_actions(d, t, acct, today);
+	add_text(d, DL_PLAIN, "");
+	add_text(d, DL_PLAIN, "[ ] year");
+	buf_free(&b);
+	recs_free(&ps);
+}
+
+/* --- History ----------------------------------------------------------------------- */
+
+struct hentry {
+	uint64_t seq;
+	char *json;
+	const struct record *rec; /* the record it is about (borrowed) */
+};
+
+struct hwalk {
+	struct hentry *e;
+	int n;
+	const struct record *rec;
+};
+
+static int collect_audit(uint64_t seq, const char *json, void *arg)
+{
+	struct hwalk *w = arg;
+	w->e = xrealloc(w->e, ((size_t)w->n + 1) * sizeof *w->e);
+	w->e[w->n++] = (struct hentry){seq, xstrdup(json), w->rec};
+	return 0;
+}
+
+static int cmp_hentry_desc(const void *a, const void *b)
+{
+	uint64_t x = ((const struct hentry *)a)->seq, y = ((const struct hentry *)b)->seq;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* A field's value as shown: unescaped strings, numbers as stored, sensitive
+ * fields never (the detail does not know the reader's role). */
+static void history_value(struct buf *b, const struct entity *e, const struct json_member *m)
+{
+	int f = entity_field(e, m->key);
+	if (m->type == JSON_NULL)
+		buf_adds(b, "--");
+	else if (f >= 0 && (e->fields[f].flags & FF_SENS))
+		buf_adds(b, "(sensitive)");
+	else
+		buf_adds(b, m->text ? m->text : "");
+}
+
+/* The changes of one entry: "field old -> new" for set, one line each, at
+ * most 6 (the rest counted); "field=value, ..." on one line for add. */
+static void history_changes(struct detail *d, const struct entity *e, const struct json_object *o, const char *op)
+{
+	const struct json_member *after = json_get(o, "after"), *before = json_get(o, "before");
+	const struct json_member *main = after ? after : before;
+	if (!main || main->type != JSON_RAW)
+		return;
+	struct json_object mo = {0}, bo = {0};
+	int col;
+	char *cause = NULL;
+	if (json_parse_object(main->text, strlen(main->text), &mo, &col, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	int is_set = strcmp(op, "set") == 0 && before && before->type == JSON_RAW;
+	if (is_set && json_parse_object(before->text, strlen(before->text), &bo, &col, &cause) != 0) {
+		free(cause);
+		cause = NULL;
+		is_set = 0;
+	}
+	if (strcmp(op, "rm") == 0) {
+		add_text(d, DL_PLAIN, "    removed");
+		json_object_free(&mo);
+		return;
+	}
+	struct buf b = {0};
+	int shown = 0;
+	for (int i = 0; i < mo.n; i++) {
+		const struct json_member *m = &mo.m[i];
+		if (strcmp(m->key, "id") == 0 || strcmp(m->key, "version") == 0 || strcmp(m->key, "created") == 0 ||
+		    strcmp(m->key, "updated") == 0 || strcmp(m->key, "updated_by") == 0)
+			continue;
+		if (!is_set) {
+			/* A new record: its fields on one line, as far as it fits. */
+			buf_adds(&b, shown ? ", " : "    ");
+			buf_addf(&b, "%s=", m->key);
+			history_value(&b, e, m);
+			shown++;
+			continue;
+		}
+		if (shown == 6) {
+			buf_addf(&b, "    (%d more)", mo.n - i);
+			add_line(d, DL_PLAIN, &b);
+			break;
+		}
+		const struct json_member *old = json_get(&bo, m->key);
+		buf_addf(&b, "    %s ", m->key);
+		if (old)
+			history_value(&b, e, old);
+		else
+			buf_adds(&b, "--");
+		buf_adds(&b, " -> ");
+		history_value(&b, e, m);
+		add_line(d, DL_PLAIN, &b);
+		shown++;
+	}
+	if (!is_set && shown)
+		add_line(d, DL_PLAIN, &b);
+	json_object_free(&mo);
+	json_object_free(&bo);
+	buf_free(&b);
+}
+
+static void history_entry(struct detail *d, const struct hentry *h)
+{
+	struct json_object o = {0};
+	int col;
+	char *cause = NULL;
+	struct buf b = {0};
+	if (json_parse_object(h->json, strlen(h->json), &o, &col, &cause) != 0) {
+		buf_addf(&b, "#%llu (unreadable audit line)", (unsigned long long)h->seq);
+		add_line(d, DL_WARN, &b);
+		free(cause);
+		buf_free(&b);
+		return;
+	}
+	const struct json_member *ts = json_get(&o, "ts"), *who = json_get(&o, "who"), *op = json_get(&o, "op");
+	int64_t secs = 0;
+	if (ts && ts->text)
+		parse_int64(ts->text, &secs);
+	time_t tt = (time_t)secs;
+	struct tm tm;
+	char when[32] = "----------------";
+	if (localtime_r(&tt, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	const char *opname = op && op->text ? op->text : "?";
+	buf_addf(&b, "%s ", when);
+	cell(&b, who && who->text ? who->text : "--", 10, TEXT_LEFT);
+	buf_addf(&b, " %-3s %s %llu", opname, h->rec->ent->name, (unsigned long long)h->rec->id);
+	const char *name = record_name(h->rec);
+	if (*name)
+		buf_addf(&b, " %s", name);
+	add_line(d, strcmp(opname, "rm") == 0 ? DL_WARN : DL_PLAIN, &b);
+	history_changes(d, h->rec->ent, &o, opname);
+	json_object_free(&o);
+	buf_free(&b);
+}
+
+static void history_of(struct txn *t, struct hwalk *w, const struct record *r)
+{
+	w->rec = r;
+	store_audit_scan(t, r->ent, r->id, collect_audit, w);
+}
+
+static void build_history(struct detail *d, struct txn *t, const struct record *acct)
+{
+	/* The account and the records that belong to it; contacts through
+	 * their role in the account. Deleted records have no index entries
+	 * left: their removal shows on the account's own children only. */
+	static const int children[] = {ENT_account_year, ENT_account_contact, ENT_team, ENT_opportunity,
+				       ENT_activity,     ENT_complaint,       ENT_plan, ENT_plan_action};
+	struct recs all = {0};
+	collect(acct, &all);
+	for (size_t i = 0; i < sizeof children / sizeof children[0]; i++)
+		scan_ref(t, kam_entities[children[i]], "account", acct->id, &all);
+	int base = all.n;
+	for (int i = 0; i < base; i++) {
+		if (all.r[i]->ent == ENTITY(account_contact)) {
+			struct record *c = NULL;
+			if (store_get(t, ENTITY(contact), (uint64_t)all.r[i]->v[AC_CONTACT].i, &c) == 0)
+				collect(c, &all);
+			record_free(c);
+		} else if (all.r[i]->ent == ENTITY(opportunity)) {
+			scan_ref(t, ENTITY(opp_contact), "opportunity", all.r[i]->id, &all);
+			scan_ref(t, ENTITY(team), "opportunity", all.r[i]->id, &all);
+		}
+	}
+	struct hwalk w = {0};
+	for (int i = 0; i < all.n; i++)
+		history_of(t, &w, all.r[i]);
+	if (w.n > 1)
+		qsort(w.e, (size_t)w.n, sizeof *w.e, cmp_hentry_desc);
+	struct buf b = {0};
+	buf_addf(&b, "%d change%s to %d record%s, newest first", w.n, w.n == 1 ? "" : "s", all.n,
+		 all.n == 1 ? "" : "s");
+	if (w.n > DETAIL_HISTORY_MAX)
+		buf_addf(&b, " (the last %d shown)", DETAIL_HISTORY_MAX);
+	add_line(d, DL_PLAIN, &b);
+	add_text(d, DL_HEAD, "When             Who        What");
+	for (int i = 0; i < w.n && i < DETAIL_HISTORY_MAX; i++)
+		history_entry(d, &w.e[i]);
+	if (!w.n)
+		add_text(d, DL_PLAIN, "(no audit entries)");
+	for (int i = 0; i < w.n; i++)
+		free(w.e[i].json);
+	free(w.e);
+	buf_free(&b);
+	recs_free(&all);
+}
+
 /* --- entry points ----------------------------------------------------------- */
 
 static void detail_clear_lines(struct detail *d)
@@ -578,6 +1050,15 @@ int detail_build(struct detail *d, struct store *st, const struct record *acct, 
 		break;
 	case DETAIL_ACTS:
 		build_acts(d, t, acct);
+		break;
+	case DETAIL_TEAM:
+		build_team(d, t, acct, today);
+		break;
+	case DETAIL_PLAN:
+		build_plan(d, t, acct, today);
+		break;
+	case DETAIL_HISTORY:
+		build_history(d, t, acct);
 		break;
 	default:
 		build_overview(d, t, acct);
