@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kam/conf.h"
 #include "kam/err.h"
@@ -19,6 +20,7 @@
 #define MIN_H 24
 #define SPLIT_W 120
 #define POLL_MS 3000 /* how often an idle kam looks for other users' commits */
+#define FOLLOW_DELAY_MS 200 /* the detail follows once the keys rest this long */
 
 #define KAM_ACTION_ROW(ID, name, key, key2, ctx, args, help) {name, key, key2, ctx, args, help},
 const struct action tui_actions[DO__COUNT] = {KAM_ACTIONS(KAM_ACTION_ROW)};
@@ -261,6 +263,24 @@ static const struct list_ops *focused_ops(struct tui *t, void **ctx)
 	return t->focus ? &detail_list_ops : &nav_list_ops;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The detail shows the cursor's account now (a pending follow is done). */
+static void follow_apply(struct tui *t)
+{
+	t->follow_due = 0;
+	if (t->det_want == current_id(t))
+		return;
+	t->det_want = current_id(t);
+	t->det_stale = 1;
+	t->dirty |= detail_visible(t) ? D_DETAIL : 0;
+}
+
 static void after_move(struct tui *t)
 {
 	if (t->help) {
@@ -271,10 +291,14 @@ static void after_move(struct tui *t)
 		t->dirty |= D_DETAIL;
 	} else {
 		t->dirty |= D_NAV | D_STATUS;
+		/* Repainting the detail costs several times the cursor move:
+		 * it follows once the keys rest (a held j, a burst), not per
+		 * key. */
 		if (t->follow && t->det_want != current_id(t)) {
-			t->det_want = current_id(t);
-			t->det_stale = 1;
-			t->dirty |= detail_visible(t) ? D_DETAIL : 0;
+			if (t->follow_delay > 0 && detail_visible(t))
+				t->follow_due = now_ms() + t->follow_delay;
+			else
+				follow_apply(t);
 		}
 	}
 }
@@ -282,6 +306,7 @@ static void after_move(struct tui *t)
 /* Show the cursor's account in the detail (Enter, l, a sub-view key). */
 static void detail_target_cursor(struct tui *t)
 {
+	t->follow_due = 0;
 	if (t->focus || t->det_want == current_id(t))
 		return;
 	t->det_want = current_id(t);
@@ -777,10 +802,18 @@ static void loop(struct tui *t)
 			t->dirty |= D_NAV | D_DETAIL;
 			continue;
 		}
-		timeout(POLL_MS);
+		int wait = POLL_MS;
+		if (t->follow_due) {
+			long long left = t->follow_due - now_ms();
+			wait = left <= 0 ? 0 : left < POLL_MS ? (int)left : POLL_MS;
+		}
+		timeout(wait);
 		int rc = wget_wch(stdscr, &ch);
 		if (rc == ERR) {
-			poll_store(t);
+			if (t->follow_due && now_ms() >= t->follow_due)
+				follow_apply(t);
+			else
+				poll_store(t);
 			continue;
 		}
 		handle_key(t, rc, ch);
@@ -828,6 +861,11 @@ int tui_run(struct store *st, const struct tui_options *o)
 	t.arrow = cursor && strcmp(cursor, "arrow") == 0;
 	const char *follow = getenv("KAM_DETAIL");
 	t.follow = !(follow && strcmp(follow, "pinned") == 0);
+	/* KAM_FOLLOW_DELAY: ms the keys must rest before the detail follows
+	 * the cursor (0 = with every move). */
+	const char *delay = getenv("KAM_FOLLOW_DELAY");
+	int64_t d;
+	t.follow_delay = delay && parse_int64(delay, &d) == 0 && d >= 0 && d <= 10000 ? (int)d : FOLLOW_DELAY_MS;
 	char *cause = NULL;
 	/* A broken kam.yaml does not keep the workstation from starting: the
 	 * built-in defaults are used and the status line says why. */
