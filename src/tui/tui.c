@@ -20,7 +20,8 @@
 #define MIN_H 24
 #define SPLIT_W 120
 #define POLL_MS 3000 /* how often an idle kam looks for other users' commits */
-#define FOLLOW_DELAY_MS 200 /* the detail follows once the keys rest this long */
+/* The detail follows the cursor once the keys rest this long (ms). */
+#define FOLLOW_DELAY_MS 200
 
 #define KAM_ACTION_ROW(ID, name, key, key2, ctx, args, help) {name, key, key2, ctx, args, help},
 const struct action tui_actions[DO__COUNT] = {KAM_ACTIONS(KAM_ACTION_ROW)};
@@ -515,7 +516,16 @@ static void toggle_flat(struct tui *t)
 static void do_filter(struct tui *t, const char *arg)
 {
 	uint64_t id = current_id(t);
-	nav_set_filter(&t->nav, arg);
+	char *cause = NULL;
+	free(t->bad_filter);
+	t->bad_filter = NULL;
+	if (nav_set_filter(&t->nav, arg, &cause) != 0) {
+		/* The filter stays as it was; f brings the query back to fix. */
+		tui_message(t, 1, "filter: %s (f to fix)", cause ? cause : "bad query");
+		free(cause);
+		t->bad_filter = xstrdup(arg);
+		return;
+	}
 	list_resize(&t->navl, t->nav.nrows, t->h - 4);
 	/* Keep the cursor on the same account when it passes the filter. */
 	int row = 0;
@@ -545,7 +555,7 @@ static void run_with_arg(struct tui *t, enum action_id a, const char *arg)
 		if (arg)
 			do_filter(t, arg);
 		else
-			prompt_open(t, 'f', t->nav.filter);
+			prompt_open(t, 'f', t->bad_filter ? t->bad_filter : t->nav.filter);
 		return;
 	case DO_SORT:
 		do_sort(t, arg);
@@ -846,6 +856,7 @@ static void tui_free(struct tui *t)
 	for (int i = 0; i < t->nhistory; i++)
 		free(t->history[i]);
 	free(t->search);
+	free(t->bad_filter);
 	free(t->msg);
 }
 

@@ -96,8 +96,6 @@ struct tui {
 	int det_stale;     /* detail must be rebuilt */
 	uint64_t det_want; /* the account the detail shows */
 	int follow;        /* side by side: the detail follows the cursor */
-	int follow_delay;  /* ms of idle input before the detail follows */
-	long long follow_due; /* monotonic ms when a pending follow applies, 0 none */
 	int detail_full;   /* one-pane layout: the detail replaces the navigator */
 	int focus;         /* 0 navigator, 1 detail */
 	int plan_year;
@@ -119,6 +117,13 @@ struct tui {
 
 	struct form *form;
 	uint64_t last_txnid;
+
+	/* The detail follows once input rested follow_delay ms: follow_due is
+	 * when (monotonic ms), 0 = nothing pending. */
+	int follow_delay;
+	long long follow_due;
+	/* A filter that did not parse: f offers it again. */
+	char *bad_filter;
 };
 
 /* tui.c */
