@@ -24,7 +24,7 @@
 #define FOLLOW_DELAY_MS 200
 
 #define KAM_ACTION_ROW(ID, name, key, key2, ctx, args, help) {name, key, key2, ctx, args, help},
-const struct action tui_actions[DO__COUNT] = {KAM_ACTIONS(KAM_ACTION_ROW)};
+struct action tui_actions[DO__COUNT] = {KAM_ACTIONS(KAM_ACTION_ROW)};
 #undef KAM_ACTION_ROW
 
 attr_t theme_head = A_BOLD, theme_warn = A_BOLD, theme_cursor = A_REVERSE, theme_title = A_BOLD;
@@ -899,6 +899,7 @@ int tui_run(struct store *st, const struct tui_options *o)
 		return KAM_EXIT_INTERNAL;
 	}
 	t.need_scores = t.cfg != NULL;
+	tui_keys_load(&t);
 	if (conf_error) {
 		tui_message(&t, 1, "config: %s (using defaults)", conf_error);
 		free(conf_error);

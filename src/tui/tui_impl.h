@@ -33,7 +33,8 @@ struct action {
 	const char *args;
 	const char *help;
 };
-extern const struct action tui_actions[DO__COUNT];
+/* Default keys from actions.def, rebound by kam.yaml's keys: (keys.c). */
+extern struct action tui_actions[DO__COUNT];
 
 /* A one-line editor over wide characters: moves by character, measures by
  * display width (CJK takes two columns). */
@@ -133,6 +134,9 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg);
 int tui_split(const struct tui *t); /* 1 when navigator and detail are side by side */
 unsigned tui_context(const struct tui *t);
 const struct record *tui_current_account(const struct tui *t);
+
+/* keys.c */
+void tui_keys_load(struct tui *t);
 
 /* draw.c */
 void draw_frame(struct tui *t);
