@@ -3,6 +3,7 @@
  * another user is shown, never overwritten. */
 #include "tui_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ struct form {
 	int conflict;
 	char *note; /* conflict or save problem, shown under the fields */
 	int cy, cx; /* where the terminal cursor goes */
+	int is_new; /* a (add): the record is inserted, not updated */
 };
 
 static char *field_text(const struct record *r, int f)
@@ -60,6 +62,21 @@ void form_open(struct tui *t)
 	struct form *fm = xcalloc(1, sizeof *fm);
 	fm->orig = record_dup(r);
 	form_fill(fm, r, NULL);
+	t->form = fm;
+	t->dirty = D_ALL;
+}
+
+/* a: a form for a new account, saved by form_insert(). */
+void form_open_new(struct tui *t)
+{
+	if (t->read_only) {
+		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
+		return;
+	}
+	struct form *fm = xcalloc(1, sizeof *fm);
+	fm->orig = record_new(ENTITY(account));
+	fm->is_new = 1;
+	form_fill(fm, fm->orig, NULL);
 	t->form = fm;
 	t->dirty = D_ALL;
 }
@@ -161,6 +178,35 @@ static void conflict_note(struct tui *t, struct form *fm)
 	buf_free(&b);
 }
 
+/* Insert the new record r in one write txn; the navigator shows it. */
+static void form_insert(struct tui *t, struct record *r)
+{
+	struct form *fm = t->form;
+	struct txn *txn = NULL;
+	char *cause = NULL;
+	int rc = store_begin(t->st, 1, &txn);
+	if (!rc) {
+		store_txn_set_command(txn, "tui add account");
+		rc = store_insert(txn, r, &cause);
+		if (!rc)
+			rc = store_commit(txn, &cause);
+		else
+			store_abort(txn);
+	}
+	if (rc) {
+		set_note(fm, xasprintf("not saved: %s", cause ? cause : kam_strerror(rc)));
+	} else {
+		char id[24];
+		snprintf(id, sizeof id, "%llu", (unsigned long long)r->id);
+		form_close(t);
+		tui_reload(t);
+		tui_run_action(t, DO_GOTO, id);
+		tui_message(t, 0, "added account %s", id);
+	}
+	free(cause);
+	t->dirty |= D_NAV | D_STATUS;
+}
+
 static void form_save(struct tui *t)
 {
 	struct form *fm = t->form;
@@ -173,6 +219,11 @@ static void form_save(struct tui *t)
 	if (form_apply(fm, r) != 0) {
 		record_free(r);
 		t->dirty |= D_NAV;
+		return;
+	}
+	if (fm->is_new) {
+		form_insert(t, r);
+		record_free(r);
 		return;
 	}
 	struct txn *txn = NULL;
@@ -298,8 +349,10 @@ void form_draw(struct tui *t)
 {
 	struct form *fm = t->form;
 	int w = t->w, y = 2;
-	char *title = xasprintf(" Edit account %llu (version %u)   Tab/Up/Down move  Ctrl-S save  Esc cancel",
-				(unsigned long long)fm->orig->id, fm->orig->version);
+	char *title = fm->is_new
+			  ? xstrdup(" New account   Tab/Up/Down move  Ctrl-S save  Esc cancel")
+			  : xasprintf(" Edit account %llu (version %u)   Tab/Up/Down move  Ctrl-S save  Esc cancel",
+				      (unsigned long long)fm->orig->id, fm->orig->version);
 	put_row(y++, title, w, theme_head);
 	free(title);
 	put_row(y++, "", w, A_NORMAL);

@@ -542,6 +542,63 @@ static void do_filter(struct tui *t, const char *arg)
 		tui_message(t, 1, "no account matches");
 }
 
+/* d: ask first; the answer comes to delete_answer(). */
+static void delete_ask(struct tui *t)
+{
+	const struct record *r = tui_current_account(t);
+	if (t->read_only) {
+		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
+		return;
+	}
+	if (!r) {
+		tui_message(t, 1, "no account to delete");
+		return;
+	}
+	t->del_id = r->id;
+	t->del_version = r->version;
+	tui_message(t, 1, "delete account %llu %s? y/N", (unsigned long long)r->id, record_name(r));
+}
+
+/* One write txn: the account must still be at the version the user saw. */
+static void delete_answer(struct tui *t, int yes)
+{
+	uint64_t id = t->del_id;
+	uint32_t version = t->del_version;
+	t->del_id = 0;
+	if (!yes) {
+		tui_message(t, 0, "not deleted");
+		return;
+	}
+	struct txn *txn = NULL;
+	struct record *now = NULL;
+	char *cause = NULL;
+	int rc = store_begin(t->st, 1, &txn);
+	if (!rc) {
+		char *cmd = xasprintf("tui rm account %llu", (unsigned long long)id);
+		store_txn_set_command(txn, cmd);
+		free(cmd);
+		rc = store_get(txn, ENTITY(account), id, &now);
+		if (!rc && now->version != version)
+			rc = set_cause(&cause, KAM_ECONFLICT, "%s changed it meanwhile (version %u -> %u): r reloads",
+				       now->updated_by ? now->updated_by : "someone", version, now->version);
+		if (!rc)
+			rc = store_delete(txn, ENTITY(account), id, 0, &cause);
+		if (!rc)
+			rc = store_commit(txn, &cause);
+		else
+			store_abort(txn);
+	}
+	record_free(now);
+	if (rc) {
+		tui_message(t, 1, "not deleted: %s", cause ? cause : kam_strerror(rc));
+	} else {
+		tui_reload(t);
+		t->navl.drawn_valid = 0;
+		tui_message(t, 0, "deleted account %llu", (unsigned long long)id);
+	}
+	free(cause);
+}
+
 static void run_with_arg(struct tui *t, enum action_id a, const char *arg)
 {
 	switch (a) {
@@ -670,6 +727,12 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_EDIT:
 		form_open(t);
 		break;
+	case DO_ADD:
+		form_open_new(t);
+		break;
+	case DO_DELETE:
+		delete_ask(t);
+		break;
 	case DO_MARKER:
 		t->arrow = !t->arrow;
 		t->navl.drawn_valid = t->detl.drawn_valid = 0;
@@ -771,7 +834,9 @@ static void handle_key(struct tui *t, int rc, wint_t ch)
 		t->msg = NULL;
 		t->dirty |= D_STATUS;
 	}
-	if (t->form)
+	if (t->del_id)
+		delete_answer(t, !is_keycode && (ch == 'y' || ch == 'Y'));
+	else if (t->form)
 		form_key(t, is_keycode, ch);
 	else if (t->prompting)
 		prompt_key(t, is_keycode, ch);

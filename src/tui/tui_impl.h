@@ -125,6 +125,9 @@ struct tui {
 	long long follow_due;
 	/* A filter that did not parse: f offers it again. */
 	char *bad_filter;
+	/* d asked "delete? y/N" for this account at this version (0 none). */
+	uint64_t del_id;
+	uint32_t del_version;
 };
 
 /* tui.c */
@@ -155,6 +158,7 @@ void help_close(struct tui *t);
 
 /* form.c */
 void form_open(struct tui *t);
+void form_open_new(struct tui *t);
 void form_key(struct tui *t, int is_keycode, wint_t ch);
 void form_draw(struct tui *t);
 void form_close(struct tui *t);
