@@ -733,6 +733,9 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_DELETE:
 		delete_ask(t);
 		break;
+	case DO_DRAFT:
+		form_open_draft(t);
+		break;
 	case DO_MARKER:
 		t->arrow = !t->arrow;
 		t->navl.drawn_valid = t->detl.drawn_valid = 0;
@@ -965,6 +968,8 @@ int tui_run(struct store *st, const struct tui_options *o)
 	}
 	t.need_scores = t.cfg != NULL;
 	tui_keys_load(&t);
+	if (form_draft_pending(&t))
+		tui_message(&t, 1, "a form was left open when the connection dropped: :draft reopens it");
 	if (conf_error) {
 		tui_message(&t, 1, "config: %s (using defaults)", conf_error);
 		free(conf_error);
@@ -975,6 +980,8 @@ int tui_run(struct store *st, const struct tui_options *o)
 	terminal_setup();
 	layout(&t);
 	loop(&t);
+	if (quit_signal == SIGHUP && t.form)
+		form_save_draft(&t);
 	terminal_restore();
 	tui_free(&t);
 	return quit_signal ? 128 + quit_signal : KAM_EXIT_OK;

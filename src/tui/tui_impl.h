@@ -159,6 +159,10 @@ void help_close(struct tui *t);
 /* form.c */
 void form_open(struct tui *t);
 void form_open_new(struct tui *t);
+/* SIGHUP with a form open: its edits go to $XDG_STATE_HOME/kam/drafts/. */
+void form_save_draft(struct tui *t);
+int form_draft_pending(struct tui *t);
+void form_open_draft(struct tui *t); /* :draft */
 void form_key(struct tui *t, int is_keycode, wint_t ch);
 void form_draw(struct tui *t);
 void form_close(struct tui *t);
