@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "kam/model.h"
+#include "kam/query.h"
 #include "kam/rules.h"
 #include "kam/store.h"
 
@@ -44,8 +45,9 @@ struct navtree {
 	int nrows;
 	int flat;
 	enum nav_sort sort;
-	int reverse;  /* 0: the natural direction (revenue desc, name asc ...) */
-	char *filter; /* folded text every matching row contains, or NULL */
+	int reverse;         /* 0: the natural direction (revenue desc, name asc ...) */
+	char *filter;        /* the filter as typed (sanitised), or NULL */
+	struct query *query; /* filter parsed (kam/query.h); NULL = all */
 	int rev_year;
 	int64_t today;  /* yyyymmdd */
 	uint64_t txnid; /* store_last_txnid() at load time */
@@ -66,7 +68,9 @@ int nav_reveal(struct navtree *nav, uint64_t id);
 void nav_replace(struct navtree *nav, const struct record *r);
 /* Text a search matches: the folded name plus the KAM. Owned by nav. */
 int nav_row_matches(const struct navtree *nav, int row, const char *folded_needle);
-void nav_set_filter(struct navtree *nav, const char *text); /* NULL or "" clears */
+/* Filter by a query (kam/query.h); NULL or "" clears. A query that does not
+ * parse leaves the filter as it was: KAM_EINVAL, *cause "column N: ...". */
+int nav_set_filter(struct navtree *nav, const char *text, char **cause);
 /* Attach score and tier of each account (s and its config must outlive
  * nav's use of the tier names); NULL clears. Call nav_rebuild after. */
 void nav_set_scores(struct navtree *nav, const struct score_set *s);

@@ -3,8 +3,14 @@
  * another user is shown, never overwritten. */
 #include "tui_impl.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kam/access.h"
 #include "kam/err.h"
@@ -26,6 +32,7 @@ struct form {
 	int conflict;
 	char *note; /* conflict or save problem, shown under the fields */
 	int cy, cx; /* where the terminal cursor goes */
+	int is_new; /* a (add): the record is inserted, not updated */
 };
 
 static char *field_text(const struct record *r, int f)
@@ -61,6 +68,21 @@ void form_open(struct tui *t)
 	struct form *fm = xcalloc(1, sizeof *fm);
 	fm->orig = record_dup(r);
 	form_fill(fm, r, NULL);
+	t->form = fm;
+	t->dirty = D_ALL;
+}
+
+/* a: a form for a new account, saved by form_insert(). */
+void form_open_new(struct tui *t)
+{
+	if (t->read_only) {
+		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
+		return;
+	}
+	struct form *fm = xcalloc(1, sizeof *fm);
+	fm->orig = record_new(ENTITY(account));
+	fm->is_new = 1;
+	form_fill(fm, fm->orig, NULL);
 	t->form = fm;
 	t->dirty = D_ALL;
 }
@@ -162,6 +184,39 @@ static void conflict_note(struct tui *t, struct form *fm)
 	buf_free(&b);
 }
 
+/* Insert the new record r in one write txn; the navigator shows it. */
+static void form_insert(struct tui *t, struct record *r)
+{
+	struct form *fm = t->form;
+	struct txn *txn = NULL;
+	char *cause = NULL;
+	int rc = store_begin(t->st, 1, &txn);
+	if (!rc) {
+		store_txn_set_command(txn, "tui add account");
+		rc = access_check(t->st, store_user(t->st), ACCESS_WRITE, r, &cause);
+		if (rc == KAM_EINVAL)
+			tui_message(t, 1, "permission denied: %s", cause);
+		if (!rc)
+			rc = store_insert(txn, r, &cause);
+		if (!rc)
+			rc = store_commit(txn, &cause);
+		else
+			store_abort(txn);
+	}
+	if (rc) {
+		set_note(fm, xasprintf("not saved: %s", cause ? cause : kam_strerror(rc)));
+	} else {
+		char id[24];
+		snprintf(id, sizeof id, "%llu", (unsigned long long)r->id);
+		form_close(t);
+		tui_reload(t);
+		tui_run_action(t, DO_GOTO, id);
+		tui_message(t, 0, "added account %s", id);
+	}
+	free(cause);
+	t->dirty |= D_NAV | D_STATUS;
+}
+
 static void form_save(struct tui *t)
 {
 	struct form *fm = t->form;
@@ -174,6 +229,11 @@ static void form_save(struct tui *t)
 	if (form_apply(fm, r) != 0) {
 		record_free(r);
 		t->dirty |= D_NAV;
+		return;
+	}
+	if (fm->is_new) {
+		form_insert(t, r);
+		record_free(r);
 		return;
 	}
 	struct txn *txn = NULL;
@@ -306,8 +366,10 @@ void form_draw(struct tui *t)
 {
 	struct form *fm = t->form;
 	int w = t->w, y = 2;
-	char *title = xasprintf(" Edit account %llu (version %u)   Tab/Up/Down move  Ctrl-S save  Esc cancel",
-				(unsigned long long)fm->orig->id, fm->orig->version);
+	char *title = fm->is_new
+			  ? xstrdup(" New account   Tab/Up/Down move  Ctrl-S save  Esc cancel")
+			  : xasprintf(" Edit account %llu (version %u)   Tab/Up/Down move  Ctrl-S save  Esc cancel",
+				      (unsigned long long)fm->orig->id, fm->orig->version);
 	put_row(y++, title, w, theme_head);
 	free(title);
 	put_row(y++, "", w, A_NORMAL);
@@ -355,4 +417,192 @@ void form_place_cursor(struct tui *t)
 		return;
 	move(t->form->cy, t->form->cx);
 	curs_set(1);
+}
+
+/* --- drafts: a form left open when the connection dropped (SIGHUP) ------------ */
+
+static char *drafts_dir(void)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	if (state && *state)
+		return xasprintf("%s/kam/drafts", state);
+	return home && *home ? xasprintf("%s/.local/state/kam/drafts", home) : NULL;
+}
+
+static int mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int rc = 0;
+	for (char *s = p + 1; *s && !rc; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (!rc && mkdir(p, 0700) && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+static char *draft_path(const char *dir, uint64_t id)
+{
+	return id ? xasprintf("%s/account-%llu.draft", dir, (unsigned long long)id)
+		  : xasprintf("%s/account-new.draft", dir);
+}
+
+/* Called on SIGHUP with the form open: the changed fields go to a file
+ * that the next start offers (:draft). Best effort, no terminal output. */
+void form_save_draft(struct tui *t)
+{
+	struct form *fm = t->form;
+	char *dir = drafts_dir();
+	if (!fm || !dir || !form_any_changed(fm) || mkdirs(dir) != 0) {
+		free(dir);
+		return;
+	}
+	char *path = draft_path(dir, fm->orig->id);
+	char *tmp = xasprintf("%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600); /* edits may be private */
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !f)
+		close(fd);
+	if (f) {
+		fprintf(f, "kam draft 1\ndb\t%s\naccount\t%llu\t%u\n", store_path(t->st),
+			(unsigned long long)fm->orig->id, fm->orig->version);
+		for (int i = 0; i < NFIELDS; i++) {
+			if (!form_changed(fm, i))
+				continue;
+			char *text = le_text(&fm->le[i]);
+			for (char *c = text; *c; c++)
+				if (*c == '\n' || *c == '\t')
+					*c = ' ';
+			fprintf(f, "%s\t%s\n", fm->orig->ent->fields[form_fields[i]].name, text);
+			free(text);
+		}
+		if (fclose(f) == 0)
+			rename(tmp, path);
+		else
+			unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+	free(dir);
+}
+
+struct draft {
+	char *path;
+	uint64_t id;
+	char *val[NFIELDS];
+};
+
+static void draft_free(struct draft *d)
+{
+	free(d->path);
+	for (int i = 0; i < NFIELDS; i++)
+		free(d->val[i]);
+	memset(d, 0, sizeof *d);
+}
+
+/* The first draft of this database, or 0. */
+static int draft_find(struct tui *t, struct draft *out)
+{
+	memset(out, 0, sizeof *out);
+	char *dir = drafts_dir();
+	DIR *dh = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+	int found = 0;
+	while (dh && !found && (de = readdir(dh)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (n < 7 || strcmp(de->d_name + n - 6, ".draft") != 0)
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		FILE *f = fopen(path, "r");
+		char line[4096];
+		int ok = f && fgets(line, sizeof line, f) && strcmp(line, "kam draft 1\n") == 0;
+		if (ok && fgets(line, sizeof line, f)) {
+			line[strcspn(line, "\n")] = '\0';
+			ok = strncmp(line, "db\t", 3) == 0 && strcmp(line + 3, store_path(t->st)) == 0;
+		}
+		unsigned long long id = 0;
+		unsigned version = 0;
+		if (ok && fgets(line, sizeof line, f))
+			ok = sscanf(line, "account\t%llu\t%u", &id, &version) == 2;
+		while (ok && fgets(line, sizeof line, f)) {
+			line[strcspn(line, "\n")] = '\0';
+			char *tab = strchr(line, '\t');
+			if (!tab)
+				continue;
+			*tab = '\0';
+			for (int i = 0; i < NFIELDS; i++)
+				if (strcmp(line, ENTITY(account)->fields[form_fields[i]].name) == 0) {
+					free(out->val[i]);
+					out->val[i] = xstrdup(tab + 1);
+				}
+		}
+		if (f)
+			fclose(f);
+		if (ok) {
+			out->path = path;
+			out->id = id;
+			found = 1;
+		} else {
+			free(path);
+			draft_free(out);
+		}
+	}
+	if (dh)
+		closedir(dh);
+	free(dir);
+	return found;
+}
+
+int form_draft_pending(struct tui *t)
+{
+	struct draft d;
+	int found = draft_find(t, &d);
+	draft_free(&d);
+	return found;
+}
+
+/* :draft: reopen the form with the draft's edits on the stored record. */
+void form_open_draft(struct tui *t)
+{
+	struct draft d;
+	if (t->read_only) {
+		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
+		return;
+	}
+	if (!draft_find(t, &d)) {
+		tui_message(t, 1, "no draft to restore");
+		return;
+	}
+	struct record *r = NULL;
+	if (d.id) {
+		struct txn *txn = NULL;
+		int rc = store_begin(t->st, 0, &txn);
+		if (!rc)
+			rc = store_get(txn, ENTITY(account), d.id, &r);
+		store_abort(txn);
+		if (rc) {
+			tui_message(t, 1, "draft of account %llu: %s; draft kept in %s", (unsigned long long)d.id,
+				    kam_strerror(rc), d.path);
+			draft_free(&d);
+			return;
+		}
+	} else {
+		r = record_new(ENTITY(account));
+	}
+	form_close(t);
+	struct form *fm = xcalloc(1, sizeof *fm);
+	fm->orig = r;
+	fm->is_new = d.id == 0;
+	form_fill(fm, r, d.val);
+	set_note(fm, xstrdup("draft restored (the connection dropped): Ctrl-S saves, Esc discards"));
+	t->form = fm;
+	t->dirty = D_ALL;
+	unlink(d.path);
+	draft_free(&d);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kam/access.h"
 #include "kam/conf.h"
@@ -20,9 +21,11 @@
 #define MIN_H 24
 #define SPLIT_W 120
 #define POLL_MS 3000 /* how often an idle kam looks for other users' commits */
+/* The detail follows the cursor once the keys rest this long (ms). */
+#define FOLLOW_DELAY_MS 200
 
 #define KAM_ACTION_ROW(ID, name, key, key2, ctx, args, help) {name, key, key2, ctx, args, help},
-const struct action tui_actions[DO__COUNT] = {KAM_ACTIONS(KAM_ACTION_ROW)};
+struct action tui_actions[DO__COUNT] = {KAM_ACTIONS(KAM_ACTION_ROW)};
 #undef KAM_ACTION_ROW
 
 attr_t theme_head = A_BOLD, theme_warn = A_BOLD, theme_cursor = A_REVERSE, theme_title = A_BOLD;
@@ -271,6 +274,24 @@ static const struct list_ops *focused_ops(struct tui *t, void **ctx)
 	return t->focus ? &detail_list_ops : &nav_list_ops;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The detail shows the cursor's account now (a pending follow is done). */
+static void follow_apply(struct tui *t)
+{
+	t->follow_due = 0;
+	if (t->det_want == current_id(t))
+		return;
+	t->det_want = current_id(t);
+	t->det_stale = 1;
+	t->dirty |= detail_visible(t) ? D_DETAIL : 0;
+}
+
 static void after_move(struct tui *t)
 {
 	if (t->help || t->gv.kind) {
@@ -281,10 +302,14 @@ static void after_move(struct tui *t)
 		t->dirty |= D_DETAIL;
 	} else {
 		t->dirty |= D_NAV | D_STATUS;
+		/* Repainting the detail costs several times the cursor move:
+		 * it follows once the keys rest (a held j, a burst), not per
+		 * key. */
 		if (t->follow && t->det_want != current_id(t)) {
-			t->det_want = current_id(t);
-			t->det_stale = 1;
-			t->dirty |= detail_visible(t) ? D_DETAIL : 0;
+			if (t->follow_delay > 0 && detail_visible(t))
+				t->follow_due = now_ms() + t->follow_delay;
+			else
+				follow_apply(t);
 		}
 	}
 }
@@ -292,6 +317,7 @@ static void after_move(struct tui *t)
 /* Show the cursor's account in the detail (Enter, l, a sub-view key). */
 static void detail_target_cursor(struct tui *t)
 {
+	t->follow_due = 0;
 	if (t->focus || t->det_want == current_id(t))
 		return;
 	t->det_want = current_id(t);
@@ -502,7 +528,16 @@ static void toggle_flat(struct tui *t)
 static void do_filter(struct tui *t, const char *arg)
 {
 	uint64_t id = current_id(t);
-	nav_set_filter(&t->nav, arg);
+	char *cause = NULL;
+	free(t->bad_filter);
+	t->bad_filter = NULL;
+	if (nav_set_filter(&t->nav, arg, &cause) != 0) {
+		/* The filter stays as it was; f brings the query back to fix. */
+		tui_message(t, 1, "filter: %s (f to fix)", cause ? cause : "bad query");
+		free(cause);
+		t->bad_filter = xstrdup(arg);
+		return;
+	}
 	list_resize(&t->navl, t->nav.nrows, t->h - 4);
 	/* Keep the cursor on the same account when it passes the filter. */
 	int row = 0;
@@ -519,6 +554,70 @@ static void do_filter(struct tui *t, const char *arg)
 		tui_message(t, 1, "no account matches");
 }
 
+/* d: ask first; the answer comes to delete_answer(). */
+static void delete_ask(struct tui *t)
+{
+	const struct record *r = tui_current_account(t);
+	if (t->read_only) {
+		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
+		return;
+	}
+	if (!r) {
+		tui_message(t, 1, "no account to delete");
+		return;
+	}
+	t->del_id = r->id;
+	t->del_version = r->version;
+	tui_message(t, 1, "delete account %llu %s? y/N", (unsigned long long)r->id, record_name(r));
+}
+
+/* One write txn: the account must still be at the version the user saw. */
+static void delete_answer(struct tui *t, int yes)
+{
+	uint64_t id = t->del_id;
+	uint32_t version = t->del_version;
+	t->del_id = 0;
+	if (!yes) {
+		tui_message(t, 0, "not deleted");
+		return;
+	}
+	struct txn *txn = NULL;
+	struct record *now = NULL;
+	char *cause = NULL;
+	/* Deletes are admin work, as on the command line. */
+	int rc = access_check(t->st, store_user(t->st), ACCESS_ADMIN, NULL, &cause);
+	if (rc) {
+		tui_message(t, 1, "not deleted: permission denied: %s", cause ? cause : kam_strerror(rc));
+		free(cause);
+		return;
+	}
+	rc = store_begin(t->st, 1, &txn);
+	if (!rc) {
+		char *cmd = xasprintf("tui rm account %llu", (unsigned long long)id);
+		store_txn_set_command(txn, cmd);
+		free(cmd);
+		rc = store_get(txn, ENTITY(account), id, &now);
+		if (!rc && now->version != version)
+			rc = set_cause(&cause, KAM_ECONFLICT, "%s changed it meanwhile (version %u -> %u): r reloads",
+				       now->updated_by ? now->updated_by : "someone", version, now->version);
+		if (!rc)
+			rc = store_delete(txn, ENTITY(account), id, 0, &cause);
+		if (!rc)
+			rc = store_commit(txn, &cause);
+		else
+			store_abort(txn);
+	}
+	record_free(now);
+	if (rc) {
+		tui_message(t, 1, "not deleted: %s", cause ? cause : kam_strerror(rc));
+	} else {
+		tui_reload(t);
+		t->navl.drawn_valid = 0;
+		tui_message(t, 0, "deleted account %llu", (unsigned long long)id);
+	}
+	free(cause);
+}
+
 static void run_with_arg(struct tui *t, enum action_id a, const char *arg)
 {
 	switch (a) {
@@ -532,7 +631,7 @@ static void run_with_arg(struct tui *t, enum action_id a, const char *arg)
 		if (arg)
 			do_filter(t, arg);
 		else
-			prompt_open(t, 'f', t->nav.filter);
+			prompt_open(t, 'f', t->bad_filter ? t->bad_filter : t->nav.filter);
 		return;
 	case DO_SORT:
 		do_sort(t, arg);
@@ -656,6 +755,15 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_EDIT:
 		form_open(t);
 		break;
+	case DO_ADD:
+		form_open_new(t);
+		break;
+	case DO_DELETE:
+		delete_ask(t);
+		break;
+	case DO_DRAFT:
+		form_open_draft(t);
+		break;
 	case DO_MARKER:
 		t->arrow = !t->arrow;
 		t->navl.drawn_valid = t->detl.drawn_valid = 0;
@@ -775,7 +883,9 @@ static void handle_key(struct tui *t, int rc, wint_t ch)
 		t->msg = NULL;
 		t->dirty |= D_STATUS;
 	}
-	if (t->form)
+	if (t->del_id)
+		delete_answer(t, !is_keycode && (ch == 'y' || ch == 'Y'));
+	else if (t->form)
 		form_key(t, is_keycode, ch);
 	else if (t->prompting)
 		prompt_key(t, is_keycode, ch);
@@ -816,10 +926,18 @@ static void loop(struct tui *t)
 			t->dirty |= D_NAV | D_DETAIL;
 			continue;
 		}
-		timeout(POLL_MS);
+		int wait = POLL_MS;
+		if (t->follow_due) {
+			long long left = t->follow_due - now_ms();
+			wait = left <= 0 ? 0 : left < POLL_MS ? (int)left : POLL_MS;
+		}
+		timeout(wait);
 		int rc = wget_wch(stdscr, &ch);
 		if (rc == ERR) {
-			poll_store(t);
+			if (t->follow_due && now_ms() >= t->follow_due)
+				follow_apply(t);
+			else
+				poll_store(t);
 			continue;
 		}
 		handle_key(t, rc, ch);
@@ -853,6 +971,7 @@ static void tui_free(struct tui *t)
 	for (int i = 0; i < t->nhistory; i++)
 		free(t->history[i]);
 	free(t->search);
+	free(t->bad_filter);
 	free(t->msg);
 }
 
@@ -868,6 +987,11 @@ int tui_run(struct store *st, const struct tui_options *o)
 	t.arrow = cursor && strcmp(cursor, "arrow") == 0;
 	const char *follow = getenv("KAM_DETAIL");
 	t.follow = !(follow && strcmp(follow, "pinned") == 0);
+	/* KAM_FOLLOW_DELAY: ms the keys must rest before the detail follows
+	 * the cursor (0 = with every move). */
+	const char *delay = getenv("KAM_FOLLOW_DELAY");
+	int64_t d;
+	t.follow_delay = delay && parse_int64(delay, &d) == 0 && d >= 0 && d <= 10000 ? (int)d : FOLLOW_DELAY_MS;
 	char *cause = NULL;
 	/* A broken kam.yaml does not keep the workstation from starting: the
 	 * built-in defaults are used and the status line says why. */
@@ -894,6 +1018,9 @@ int tui_run(struct store *st, const struct tui_options *o)
 		return KAM_EXIT_INTERNAL;
 	}
 	t.need_scores = t.cfg != NULL;
+	tui_keys_load(&t);
+	if (form_draft_pending(&t))
+		tui_message(&t, 1, "a form was left open when the connection dropped: :draft reopens it");
 	if (conf_error) {
 		tui_message(&t, 1, "config: %s (using defaults)", conf_error);
 		free(conf_error);
@@ -904,6 +1031,8 @@ int tui_run(struct store *st, const struct tui_options *o)
 	terminal_setup();
 	layout(&t);
 	loop(&t);
+	if (quit_signal == SIGHUP && t.form)
+		form_save_draft(&t);
 	terminal_restore();
 	tui_free(&t);
 	return quit_signal ? 128 + quit_signal : KAM_EXIT_OK;

@@ -36,7 +36,8 @@ struct action {
 	const char *args;
 	const char *help;
 };
-extern const struct action tui_actions[DO__COUNT];
+/* Default keys from actions.def, rebound by kam.yaml's keys: (keys.c). */
+extern struct action tui_actions[DO__COUNT];
 
 /* A one-line editor over wide characters: moves by character, measures by
  * display width (CJK takes two columns). */
@@ -127,6 +128,15 @@ struct tui {
 	struct list gvl;
 	char *msglog[64]; /* the last status messages, oldest first */
 	int nmsglog;
+	/* The detail follows once input rested follow_delay ms: follow_due is
+	 * when (monotonic ms), 0 = nothing pending. */
+	int follow_delay;
+	long long follow_due;
+	/* A filter that did not parse: f offers it again. */
+	char *bad_filter;
+	/* d asked "delete? y/N" for this account at this version (0 none). */
+	uint64_t del_id;
+	uint32_t del_version;
 };
 
 /* tui.c */
@@ -136,6 +146,9 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg);
 int tui_split(const struct tui *t); /* 1 when navigator and detail are side by side */
 unsigned tui_context(const struct tui *t);
 const struct record *tui_current_account(const struct tui *t);
+
+/* keys.c */
+void tui_keys_load(struct tui *t);
 
 /* draw.c */
 void draw_frame(struct tui *t);
@@ -154,6 +167,11 @@ void help_close(struct tui *t);
 
 /* form.c */
 void form_open(struct tui *t);
+void form_open_new(struct tui *t);
+/* SIGHUP with a form open: its edits go to $XDG_STATE_HOME/kam/drafts/. */
+void form_save_draft(struct tui *t);
+int form_draft_pending(struct tui *t);
+void form_open_draft(struct tui *t); /* :draft */
 void form_key(struct tui *t, int is_keycode, wint_t ch);
 void form_draw(struct tui *t);
 void form_close(struct tui *t);

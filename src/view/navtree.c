@@ -204,7 +204,8 @@ int nav_load(struct navtree *nav, struct store *st, const struct navtree *old, i
 		nav->flat = old->flat;
 		nav->sort = old->sort;
 		nav->reverse = old->reverse;
-		nav->filter = old->filter ? xstrdup(old->filter) : NULL;
+		if (old->filter && query_parse(old->filter, &nav->query, NULL) == 0)
+			nav->filter = xstrdup(old->filter);
 	}
 	nav->txnid = store_last_txnid(st);
 	struct load l = {.nav = nav};
@@ -242,6 +243,7 @@ void nav_free(struct navtree *nav)
 	free(nav->a);
 	free(nav->rows);
 	free(nav->filter);
+	query_free(nav->query);
 	memset(nav, 0, sizeof *nav);
 }
 
@@ -340,13 +342,53 @@ static void walk_tree(struct navtree *nav, const int *order, int n, int *cap)
 	free(stack);
 }
 
+static char *fold_field(const struct record *r, int f)
+{
+	return r->v[f].set && r->v[f].s ? text_fold(r->v[f].s) : NULL;
+}
+
+/* What the filter query sees of an account. */
+static int acct_matches(const struct navtree *nav, const struct nav_acct *a)
+{
+	struct query_subject s;
+	memset(&s, 0, sizeof s);
+	const struct record *r = a->rec;
+	char *name = text_fold(a->name), *kam = a->kam ? text_fold(a->kam) : NULL;
+	char *prov = fold_field(r, ACCOUNT_PROVINCE), *city = fold_field(r, ACCOUNT_CITY);
+	char *stage = fold_field(r, ACCOUNT_STAGE), *ind = fold_field(r, ACCOUNT_INDUSTRY);
+	char *tier = a->tier ? text_fold(a->tier) : NULL;
+	s.text[QF_TEXT] = a->fold;
+	s.text[QF_NAME] = name;
+	s.text[QF_KAM] = kam;
+	s.text[QF_PROVINCE] = prov;
+	s.text[QF_CITY] = city;
+	s.text[QF_TIER] = tier;
+	s.text[QF_STAGE] = stage;
+	s.text[QF_INDUSTRY] = ind;
+	s.num[QF_REVENUE] = a->revenue;
+	s.has_num[QF_REVENUE] = a->has_revenue;
+	s.num[QF_SCORE] = (int64_t)(a->score * 100 + (a->score < 0 ? -0.5 : 0.5));
+	s.has_num[QF_SCORE] = a->tier != NULL;
+	s.num[QF_EMPLOYEES] = r->v[ACCOUNT_EMPLOYEES].i * 100;
+	s.has_num[QF_EMPLOYEES] = r->v[ACCOUNT_EMPLOYEES].set;
+	int m = query_match(nav->query, &s);
+	free(name);
+	free(kam);
+	free(prov);
+	free(city);
+	free(stage);
+	free(ind);
+	free(tier);
+	return m;
+}
+
 void nav_rebuild(struct navtree *nav)
 {
 	int *order = xmalloc(((size_t)nav->na + 1) * sizeof *order);
 	int n = 0;
 	for (int i = 0; i < nav->na; i++) {
 		struct nav_acct *a = &nav->a[i];
-		a->matched = !nav->filter || strstr(a->fold, nav->filter) != NULL;
+		a->matched = !nav->query || acct_matches(nav, a);
 		free(a->kids);
 		a->kids = NULL;
 		a->nkids = 0;
@@ -391,7 +433,7 @@ int nav_reveal(struct navtree *nav, uint64_t id)
 	if (k < 0)
 		return -1;
 	if (nav->filter && !nav->a[k].matched)
-		nav_set_filter(nav, NULL);
+		nav_set_filter(nav, NULL, NULL);
 	int changed = 0;
 	for (int p = nav_find(nav, nav->a[k].parent), guard = 0; p >= 0 && guard < nav->na;
 	     p = nav_find(nav, nav->a[p].parent), guard++) {
@@ -439,15 +481,18 @@ int nav_row_matches(const struct navtree *nav, int row, const char *folded_needl
 	return strstr(nav->a[nav->rows[row].acct].fold, folded_needle) != NULL;
 }
 
-void nav_set_filter(struct navtree *nav, const char *text)
+int nav_set_filter(struct navtree *nav, const char *text, char **cause)
 {
+	struct query *q = NULL;
+	int rc = query_parse(text, &q, cause);
+	if (rc != 0)
+		return rc;
 	free(nav->filter);
-	nav->filter = text && *text ? text_fold(text) : NULL;
-	if (nav->filter && !*nav->filter) {
-		free(nav->filter);
-		nav->filter = NULL;
-	}
+	query_free(nav->query);
+	nav->query = q;
+	nav->filter = q ? text_sanitize(text) : NULL;
 	nav_rebuild(nav);
+	return 0;
 }
 
 void nav_set_scores(struct navtree *nav, const struct score_set *s)

@@ -2,7 +2,7 @@
 # Roles in the workstation: a login without a role is refused before the
 # screen opens; the edit form's save is checked (viewer, editor off the
 # team) and the refusal shows in the status line with nothing written;
-# an editor on the account's team saves.
+# an editor on the account's team saves; an editor's delete is refused.
 source "$(dirname "$0")/lib.sh"
 make_fixture
 k user add boss role=admin # ends bootstrapping: tester has no role yet
@@ -28,4 +28,8 @@ boss add team staff=tester account=2 >/dev/null || fail "add team"
 keys C-s
 wait_text "saved account 2 (version 2)" || { screen >&2; fail "editor on the team"; }
 [ "$(city)" = 深圳 ] || fail "city not saved: $(city)"
+# Deleting and adding are checked too: deletes are admin work.
+keys d y
+wait_text "not deleted: permission denied: tester may not administer" || { screen >&2; fail "editor deleted"; }
+boss show account 2 >/dev/null || fail "account 2 deleted by an editor"
 quit_kam

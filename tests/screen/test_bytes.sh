@@ -11,6 +11,24 @@ check() { # name bytes limit
 }
 show() { printf '%-44s %6d B  (measured, not asserted)\n' "$1" "$2"; }
 
+# Bytes of the frame that answers the keys, before a deferred detail
+# follows (KAM_FOLLOW_DELAY is set long for this session).
+count_frame() { # seconds keys...
+	local secs=$1
+	shift
+	sleep 3 # a deferred detail from earlier keys has gone out
+	settle
+	: >"$T/bytes"
+	tm pipe-pane -o -t kam "cat >> $T/bytes"
+	sleep 0.3
+	keys "$@"
+	sleep "$secs"
+	tm pipe-pane -t kam
+	sleep 0.2
+	wc -c <"$T/bytes" | tr -d ' '
+}
+export KAM_FOLLOW_DELAY=2500
+
 # 120x40, detail pinned (F): the navigator alone repaints. The flat list
 # (t) has all 200 accounts, so a burst of 40 j must scroll.
 start_kam 120 40
@@ -35,12 +53,38 @@ keys M g
 settle
 show "120x40 burst of 40 j, highlight" "$(count_bytes $J40)"
 show "120x40 scroll one row at the bottom" "$(count_bytes j)"
-# Default: the detail follows the cursor and repaints with it.
+# Default: the detail follows the cursor once the keys rest
+# (KAM_FOLLOW_DELAY): the move itself costs what a pinned move costs, and
+# a burst repaints the detail once, not per key.
 keys F g
 settle
-show "120x40 cursor move, detail follows" "$(count_bytes j)"
-show "120x40 burst of 40 j, detail follows" "$(count_bytes $J40)"
-show "120x40 switch sub-view (2)" "$(count_bytes 2)"
+check "120x40 cursor move, detail follows (move)" "$(count_frame 1 j)" 170
+detail=$(count_frame 4 j)
+show "120x40 cursor move + deferred detail" "$detail"
+keys g
+check "120x40 burst of 40 j, detail follows" "$(count_frame 4 $J40)" $((full * 5 / 4 + detail + 100))
+# A held key (autorepeat, keys 50 ms apart, each its own frame): the
+# detail follows once after the last one, not once per key.
+held() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		keys j
+		sleep 0.05
+	done
+}
+keys g
+settle
+sleep 3
+: >"$T/bytes"
+tm pipe-pane -o -t kam "cat >> $T/bytes"
+sleep 0.3
+held
+sleep 4
+tm pipe-pane -t kam
+check "120x40 held j x10, detail follows" "$(wc -c <"$T/bytes" | tr -d ' ')" $((10 * 170 + detail + 100))
+keys M j # the first key also clears the "cursor: arrow" message
+check "120x40 cursor move, arrow, detail follows (move)" "$(count_frame 1 j)" 40
+keys M j
+show "120x40 switch sub-view (2)" "$(count_frame 1 2)"
 : >"$T/bytes"
 tm pipe-pane -o -t kam "cat >> $T/bytes"
 sleep 5

@@ -204,11 +204,23 @@ static void test_filter_reveal_refresh(void **state)
 	struct fx *f = *state;
 	struct navtree nav, fresh;
 	load(f, &nav, NULL);
-	nav_set_filter(&nav, "深圳");
+	assert_int_equal(nav_set_filter(&nav, "深圳", NULL), 0);
 	ASSERT_ROWS(&nav, "0:深圳分公司"); /* by city too, shown flat */
-	nav_set_filter(&nav, "ａｂｃ");    /* full-width folds to half-width */
+	/* full-width folds to half-width */
+	assert_int_equal(nav_set_filter(&nav, "ａｂｃ", NULL), 0);
 	ASSERT_ROWS(&nav, "0:ＡＢＣ智能制造");
-	nav_set_filter(&nav, NULL);
+	/* The query language: fields, and a bad query keeps the filter. */
+	assert_int_equal(nav_set_filter(&nav, "name~分公司 city:深圳", NULL), 0);
+	ASSERT_ROWS(&nav, "0:深圳分公司");
+	assert_int_equal(nav_set_filter(&nav, "name~分公司 region!=深圳", NULL), 0);
+	ASSERT_ROWS(&nav, "0:广州分公司");
+	char *cause = NULL;
+	assert_int_equal(nav_set_filter(&nav, "kam:x naem:y", &cause), KAM_EINVAL);
+	assert_string_equal(cause, "column 7: unknown field 'naem' (did you mean name?)");
+	free(cause);
+	assert_string_equal(nav.filter, "name~分公司 region!=深圳");
+	ASSERT_ROWS(&nav, "0:广州分公司");
+	assert_int_equal(nav_set_filter(&nav, NULL, NULL), 0);
 	int row = nav_reveal(&nav, 3); /* unfolds both ancestors */
 	assert_int_equal(row, 4);
 	ASSERT_ROWS(&nav,
