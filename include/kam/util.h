@@ -29,6 +29,10 @@ void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf,
 void buf_reset(struct buf *b);
 char *buf_steal(struct buf *b); /* returns the string, leaves b empty */
 void buf_free(struct buf *b);
+/* Append the whole file at path (a name, a pipe or a device). 0 on success;
+ * -1 with errno set when it cannot be read, or errno EFBIG when it holds
+ * more than max bytes. b keeps what was read either way. */
+int buf_read_file(struct buf *b, const char *path, size_t max);
 
 /* Set *cause (if cause != NULL and *cause is NULL) to a formatted message
  * and return err, so callers can write `return set_cause(cause, KAM_EINVAL, ...)`. */

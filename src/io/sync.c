@@ -1289,19 +1289,10 @@ static void parse_file(struct imp *im, char *data, size_t size)
 
 static int read_file(const char *path, char **data, size_t *size, char **cause)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return set_cause(cause, KAM_EINVAL, "cannot read '%s': %s", path, strerror(errno));
 	struct buf b = {0};
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
+	if (buf_read_file(&b, path, SIZE_MAX - 1)) {
 		buf_free(&b);
-		return set_cause(cause, KAM_EINVAL, "cannot read '%s'", path);
+		return set_cause(cause, KAM_EINVAL, "cannot read '%s': %s", path, strerror(errno));
 	}
 	*size = b.len;
 	buf_addc(&b, 0);

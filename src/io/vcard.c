@@ -575,22 +575,12 @@ int vcard_read(const char *path, struct vcard_contact **out, size_t *n, char **c
 {
 	*out = NULL;
 	*n = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return set_cause(cause, KAM_EINVAL, "%s: %s", path, strerror(errno));
 	struct buf b = {0};
-	char chunk[65536];
-	size_t k;
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		buf_add(&b, chunk, k);
-		if (b.len > VCARD_MAX_FILE)
-			break;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || b.len > VCARD_MAX_FILE) {
+	if (buf_read_file(&b, path, VCARD_MAX_FILE)) {
+		int err = errno;
 		buf_free(&b);
-		return set_cause(cause, KAM_EINVAL, "%s: %s", path, bad ? "read error" : "file too large (over 64 MiB)");
+		return set_cause(cause, KAM_EINVAL, "%s: %s", path,
+				 err == EFBIG ? "file too large (over 64 MiB)" : strerror(err));
 	}
 	int rc = vcard_parse(path, b.p ? b.p : "", b.len, out, n, cause);
 	buf_free(&b);

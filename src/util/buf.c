@@ -1,5 +1,6 @@
 #include "kam/util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,4 +92,19 @@ void buf_free(struct buf *b)
 	b->p = NULL;
 	b->len = 0;
 	b->cap = 0;
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while (b->len <= max && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(b, chunk, n);
+	int err = ferror(f) ? EIO : b->len > max ? EFBIG : 0;
+	fclose(f);
+	errno = err;
+	return err ? -1 : 0;
 }
