@@ -55,8 +55,9 @@ int store_update(struct txn *t, struct record *r, char **cause);
  * (recursively), optional references are cleared. */
 int store_delete(struct txn *t, const struct entity *e, uint64_t id, int cascade, char **cause);
 
-/* Iteration. The callback gets a borrowed record (valid during the call);
- * a non-zero return stops the scan and is returned. */
+/* Iteration. The callback gets a borrowed record (valid during the call:
+ * the scan reuses it and its strings for the next row, so copy what you
+ * keep); a non-zero return stops the scan and is returned. */
 typedef int (*store_visit_fn)(const struct record *r, void *arg);
 int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *arg);
 /* store_scan decoding only the fields in field_mask (bit 1ull << f, see
@@ -69,10 +70,18 @@ int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask
  * for FOLD indexes). vals use the field's value representation. */
 int store_index_scan(struct txn *t, const struct entity *e, const char *index,
 		     const struct value *vals, int nvals, store_visit_fn fn, void *arg);
+/* store_index_scan decoding only the fields in field_mask into one reused
+ * record, as store_scan_fields. */
+int store_index_scan_fields(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
+			    int nvals, uint64_t field_mask, store_visit_fn fn, void *arg);
 /* Same, ids only (no decoding); fn gets the id. */
 typedef int (*store_id_fn)(uint64_t id, void *arg);
 int store_index_ids(struct txn *t, const struct entity *e, const char *index,
 		    const struct value *vals, int nvals, store_id_fn fn, void *arg);
+/* Decode the fields in field_mask of record id into r (from record_new of
+ * the entity, reused from call to call: see record_decode_fields).
+ * KAM_ENOTFOUND when there is no such record. */
+int store_get_fields(struct txn *t, uint64_t id, uint64_t field_mask, struct record *r);
 int store_count(struct txn *t, const struct entity *e, uint64_t *n);
 int store_find_ext(struct txn *t, const struct entity *e, const char *ext_id, uint64_t *id);
 

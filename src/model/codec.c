@@ -210,13 +210,15 @@ static int decode_masked(struct reader *rd, struct record *r, uint64_t mask)
 	return 0;
 }
 
-int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask)
+/* Shared by record_decode_fields and record_decode_into: header strings are
+ * copied (reusing r's buffers) only when header is set. */
+static int decode_reuse(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask, int header)
 {
 	struct reader rd = {data, (const unsigned char *)data + len};
 	const struct entity *e = r->ent;
-	const unsigned char *p;
-	size_t n;
-	uint64_t version;
+	const unsigned char *p[2];
+	size_t n[2];
+	uint64_t version = 0;
 	if (len < 1 || rd.p[0] != RECORD_FORMAT)
 		return KAM_ESTORE;
 	rd.p++;
@@ -227,8 +229,19 @@ int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t
 			r->v[f].set = 0, r->v[f].i = 0;
 	r->id = id;
 	int rc = get_varint(&rd, &version) || get_zigzag(&rd, &r->created) || get_zigzag(&rd, &r->updated) ||
-		 skip_str(&rd, &p, &n) || skip_str(&rd, &p, &n) || decode_masked(&rd, r, field_mask);
+		 skip_str(&rd, &p[0], &n[0]) || skip_str(&rd, &p[1], &n[1]) || decode_masked(&rd, r, field_mask);
 	r->version = (uint32_t)version;
+	if (header && !rc) {
+		char **hs[2] = {&r->updated_by, &r->ext_id};
+		for (int i = 0; i < 2; i++) {
+			if (n[i]) {
+				str_into(hs[i], p[i], n[i]);
+			} else { /* empty reads as NULL, as after record_decode */
+				free(*hs[i]);
+				*hs[i] = NULL;
+			}
+		}
+	}
 	/* An absent text field reads as NULL, exactly as after record_decode,
 	 * so callbacks may keep testing v->s. */
 	for (int f = 0; f < e->nfields && f < 64; f++)
@@ -237,4 +250,25 @@ int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t
 			r->v[f].s = NULL;
 		}
 	return rc ? KAM_ESTORE : 0;
+}
+
+int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask)
+{
+	return decode_reuse(r, id, data, len, field_mask, 0);
+}
+
+int record_decode_into(struct record *r, uint64_t id, const void *data, size_t len)
+{
+	if (r->ent->nfields > 64) { /* beyond the mask: a fresh decode */
+		struct record *fresh;
+		int rc = record_decode(r->ent, id, data, len, &fresh);
+		if (rc)
+			return rc;
+		struct record tmp = *r;
+		*r = *fresh;
+		*fresh = tmp;
+		record_free(fresh);
+		return 0;
+	}
+	return decode_reuse(r, id, data, len, FIELD_MASK_ALL, 1);
 }

@@ -217,26 +217,42 @@ struct visit {
 	const struct entity *e;
 	store_visit_fn fn;
 	void *arg;
+	uint64_t mask;
+	int all;          /* every field and the header (store_index_scan) */
+	struct record *r; /* reused for every row */
 };
 
 static int store_index_visit(uint64_t id, void *arg)
 {
 	struct visit *vi = arg;
 	MDB_val raw;
-	struct record *r;
 	int rc = store_get_raw(vi->t, vi->e, id, &raw);
 	if (rc == KAM_ENOTFOUND)
 		return 0; /* deleted by the callback itself */
-	if (rc || (rc = record_decode(vi->e, id, raw.mv_data, raw.mv_size, &r)))
+	if (rc)
 		return rc;
-	rc = vi->fn(r, vi->arg);
-	record_free(r);
+	rc = vi->all ? record_decode_into(vi->r, id, raw.mv_data, raw.mv_size)
+		     : record_decode_fields(vi->r, id, raw.mv_data, raw.mv_size, vi->mask);
+	return rc ? rc : vi->fn(vi->r, vi->arg);
+}
+
+static int store_index_visit_all(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
+				 int nvals, uint64_t mask, int all, store_visit_fn fn, void *arg)
+{
+	struct visit vi = {t, e, fn, arg, mask, all, record_new(e)};
+	int rc = store_index_walk(t, e, index, vals, nvals, store_index_visit, &vi);
+	record_free(vi.r);
 	return rc;
 }
 
 int store_index_scan(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
 		     store_visit_fn fn, void *arg)
 {
-	struct visit vi = {t, e, fn, arg};
-	return store_index_walk(t, e, index, vals, nvals, store_index_visit, &vi);
+	return store_index_visit_all(t, e, index, vals, nvals, FIELD_MASK_ALL, 1, fn, arg);
+}
+
+int store_index_scan_fields(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
+			    int nvals, uint64_t field_mask, store_visit_fn fn, void *arg)
+{
+	return store_index_visit_all(t, e, index, vals, nvals, field_mask, 0, fn, arg);
 }

@@ -509,16 +509,18 @@ int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *a
 	int rc = mdb_cursor_open(t->txn, t->st->ent[store_ent_index(e)], &c);
 	if (rc)
 		return store_mdb_err(rc, NULL, "cursor");
+	/* One record for the whole scan, its buffers reused row after row: the
+	 * callback's record is borrowed, so nothing needs a fresh allocation. */
+	struct record *r = record_new(e);
 	int ret = 0;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc && !ret; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		struct record *r;
-		if (k.mv_size != 8 || record_decode(e, key_get_u64(k.mv_data), v.mv_data, v.mv_size, &r)) {
+		if (k.mv_size != 8 || record_decode_into(r, key_get_u64(k.mv_data), v.mv_data, v.mv_size)) {
 			ret = KAM_ESTORE;
 			break;
 		}
 		ret = fn(r, arg);
-		record_free(r);
 	}
+	record_free(r);
 	mdb_cursor_close(c);
 	if (!ret && rc != MDB_NOTFOUND)
 		ret = store_mdb_err(rc, NULL, "scan");
@@ -549,6 +551,15 @@ int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask
 	if (!ret && rc != MDB_NOTFOUND)
 		ret = store_mdb_err(rc, NULL, "scan");
 	return ret;
+}
+
+int store_get_fields(struct txn *t, uint64_t id, uint64_t field_mask, struct record *r)
+{
+	MDB_val v;
+	int rc = store_get_raw(t, r->ent, id, &v);
+	if (rc)
+		return rc;
+	return record_decode_fields(r, id, v.mv_data, v.mv_size, field_mask);
 }
 
 int store_count(struct txn *t, const struct entity *e, uint64_t *n)
