@@ -65,6 +65,12 @@ int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *a
  * allocation per row. Unmasked fields read as unset, updated_by and ext_id
  * as NULL. The record and its strings are valid only during the callback. */
 int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask, store_visit_fn fn, void *arg);
+/* store_scan_fields over the rows whose numeric field match_field is set and
+ * equals match_value (record_decode_fields_if): a sequential scan that reads
+ * little of the rows it skips, e.g. the opportunities of one year. Where an
+ * index exists and selects few rows, store_index_scan_fields is better. */
+int store_scan_match(struct txn *t, const struct entity *e, uint64_t field_mask, int match_field,
+		     int64_t match_value, store_visit_fn fn, void *arg);
 /* Records whose index `index` starts with the given values (nvals may be
  * less than the index's field count; text prefix matching on the last value
  * for FOLD indexes). vals use the field's value representation. */

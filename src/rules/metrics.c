@@ -381,7 +381,9 @@ int metrics_compute(struct store *st, const struct kam_config *cfg, int year, in
 	    {ENT_complaint, visit_complaint, FIELD_BIT(CMP_ACCOUNT) | FIELD_BIT(CMP_RESOLVED) | FIELD_BIT(CMP_STATUS)},
 	};
 	for (size_t i = 0; r == 0 && i < sizeof scans / sizeof scans[0]; i++)
-		r = store_scan_fields(t, kam_entities[scans[i].ent], scans[i].mask, scans[i].fn, &c);
+		r = scans[i].ent == ENT_opportunity /* the plan year's only */
+			? store_scan_match(t, ENTITY(opportunity), scans[i].mask, OPP_YEAR, year, visit_opp, &c)
+			: store_scan_fields(t, kam_entities[scans[i].ent], scans[i].mask, scans[i].fn, &c);
 	store_abort(t);
 	free(c.dm.k);
 	if (r < 0) {

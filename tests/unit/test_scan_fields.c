@@ -191,6 +191,33 @@ static void test_corrupt_input(void **state)
 	buf_free(&bad);
 }
 
+static void test_decode_if(void **state)
+{
+	(void)state;
+	struct record *src = contact("李丽", "CIO", "notes", 30), *nocad = contact("黄涛", "CTO", NULL, 0);
+	struct buf b = {0};
+	struct record *r = record_new(ENTITY(contact));
+	uint64_t mask = FIELD_BIT(CONTACT_NAME) | FIELD_BIT(CONTACT_CADENCE);
+	encode(src, &b);
+	assert_int_equal(record_decode_fields_if(r, 1, b.p, b.len, mask, CONTACT_CADENCE, 30), 0);
+	assert_string_equal(r->v[CONTACT_NAME].s, "李丽");
+	assert_int_equal(r->v[CONTACT_CADENCE].i, 30);
+	assert_int_equal(record_decode_fields_if(r, 1, b.p, b.len, mask, CONTACT_CADENCE, 31), 1);
+	/* Absent field: no match, whether later fields exist or not. */
+	encode(nocad, &b);
+	assert_int_equal(record_decode_fields_if(r, 2, b.p, b.len, mask, CONTACT_CADENCE, 0), 1);
+	/* Only numeric fields can be matched. */
+	assert_int_equal(record_decode_fields_if(r, 2, b.p, b.len, mask, CONTACT_NAME, 0), KAM_EINVAL);
+	assert_int_equal(record_decode_fields_if(r, 2, b.p, b.len, mask, 99, 0), KAM_EINVAL);
+	/* Corrupt before the field decides: still an error, not "no match". */
+	unsigned char bad = 99;
+	assert_int_equal(record_decode_fields_if(r, 1, &bad, 1, mask, CONTACT_CADENCE, 30), KAM_ESTORE);
+	record_free(r);
+	record_free(src);
+	record_free(nocad);
+	buf_free(&b);
+}
+
 /* An entity with more fields than the mask has bits. */
 #define WIDE 70
 static struct field wide_fields[WIDE];
@@ -341,6 +368,22 @@ static void test_store_scan_fields(void **state)
 	store_abort(t);
 }
 
+static void test_store_scan_match(void **state)
+{
+	struct fx *f = *state;
+	struct txn *t;
+	struct seen s = {0};
+	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_scan_match(t, ENTITY(contact), FIELD_BIT(CONTACT_NAME) | FIELD_BIT(CONTACT_CADENCE),
+					  CONTACT_CADENCE, 20, collect, &s),
+			 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.name[0], names[2][0] ? names[2] : "无名");
+	assert_int_equal(s.cadence[0], 20);
+	assert_int_equal(store_scan_match(t, ENTITY(contact), 0, CONTACT_NAME, 0, collect, &s), KAM_EINVAL);
+	store_abort(t);
+}
+
 static int stop_at_two(const struct record *r, void *arg)
 {
 	return ++*(int *)arg == 2 ? 7 : 0;
@@ -427,9 +470,11 @@ int main(void)
 	    cmocka_unit_test(test_buffer_reuse_lengths),
 	    cmocka_unit_test(test_decode_into_matches_decode),
 	    cmocka_unit_test(test_corrupt_input),
+	    cmocka_unit_test(test_decode_if),
 	    cmocka_unit_test(test_fields_beyond_64),
 	    cmocka_unit_test_setup_teardown(test_store_scan_fields, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_scan_fields_stops, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_scan_match, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_index_scan_fields_and_get, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_scan_full, setup, teardown),
 	};
