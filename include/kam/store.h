@@ -88,6 +88,14 @@ int store_index_ids(struct txn *t, const struct entity *e, const char *index,
  * the entity, reused from call to call: see record_decode_fields).
  * KAM_ENOTFOUND when there is no such record. */
 int store_get_fields(struct txn *t, uint64_t id, uint64_t field_mask, struct record *r);
+/* Index entries whose fields are all numeric (INT, MONEY, DATE, REF ...),
+ * read from the keys alone: fn gets the fields' values in index order (an
+ * unset value reads INT64_MIN) and the record id, without touching the
+ * records, e.g. the contacts of an account from account_contact's
+ * "account_contact" index. KAM_EINVAL for an index with a text field. */
+typedef int (*store_key_fn)(const int64_t *vals, uint64_t id, void *arg);
+int store_index_keys(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
+		     store_key_fn fn, void *arg);
 int store_count(struct txn *t, const struct entity *e, uint64_t *n);
 int store_find_ext(struct txn *t, const struct entity *e, const char *ext_id, uint64_t *id);
 

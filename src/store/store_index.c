@@ -206,6 +206,48 @@ static int store_index_walk(struct txn *t, const struct entity *e, const char *i
 	return ret;
 }
 
+int store_index_keys(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
+		     store_key_fn fn, void *arg)
+{
+	const struct index_def *ix;
+	int rc = store_index_slot(t, e, index, &ix);
+	if (rc)
+		return rc;
+	for (int i = 0; i < ix->nfields; i++) {
+		enum ftype ty = e->fields[ix->fields[i]].type;
+		if (ty == FT_TEXT || ty == FT_ENUM || ty == FT_REFS)
+			return KAM_EINVAL; /* only fixed-width values can be read back */
+	}
+	size_t klen = (size_t)ix->nfields * 8 + 8;
+	struct buf p = {0};
+	key_index_prefix(&p, e, ix, vals, nvals);
+	MDB_cursor *c;
+	if ((rc = mdb_cursor_open(t->txn, t->st->ix[ix->dbi_slot], &c))) {
+		buf_free(&p);
+		return store_mdb_err(rc, NULL, "cursor");
+	}
+	MDB_val k = {p.len, p.p}, v;
+	int ret = 0;
+	rc = mdb_cursor_get(c, &k, &v, p.len ? MDB_SET_RANGE : MDB_FIRST);
+	while (!rc && (!p.len || (k.mv_size >= p.len && !memcmp(k.mv_data, p.p, p.len)))) {
+		if (k.mv_size != klen) {
+			ret = KAM_ESTORE;
+			break;
+		}
+		int64_t kv[2];
+		for (int i = 0; i < ix->nfields; i++)
+			kv[i] = key_get_i64((const char *)k.mv_data + 8 * i);
+		if ((ret = fn(kv, key_get_u64((const char *)k.mv_data + klen - 8), arg)))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	buf_free(&p);
+	if (!ret && rc && rc != MDB_NOTFOUND)
+		ret = store_mdb_err(rc, NULL, "index scan");
+	return ret;
+}
+
 int store_index_ids(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
 		    store_id_fn fn, void *arg)
 {

@@ -436,6 +436,37 @@ static void test_index_scan_fields_and_get(void **state)
 	store_abort(k.t);
 }
 
+static int key_contact(const int64_t *vals, uint64_t id, void *arg)
+{
+	struct buf *b = arg;
+	buf_addf(b, "%lld:%lld:%llu ", (long long)vals[0], (long long)vals[1], (unsigned long long)id);
+	return 0;
+}
+
+/* The contacts of an account from the account_contact index keys alone. */
+static void test_index_keys(void **state)
+{
+	struct fx *f = *state;
+	struct txn *t;
+	struct buf b = {0};
+	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	struct value v = {.i = 1, .set = 1};
+	assert_int_equal(store_index_keys(t, ENTITY(account_contact), "account_contact", &v, 1, key_contact, &b), 0);
+	assert_string_equal(b.p, "1:1:1 1:2:2 1:3:3 1:4:4 ");
+	buf_reset(&b);
+	v.i = 2; /* no such account: nothing */
+	assert_int_equal(store_index_keys(t, ENTITY(account_contact), "account_contact", &v, 1, key_contact, &b), 0);
+	assert_int_equal(b.len, 0);
+	struct value both[2] = {{.i = 1, .set = 1}, {.i = 3, .set = 1}};
+	assert_int_equal(store_index_keys(t, ENTITY(account_contact), "account_contact", both, 2, key_contact, &b), 0);
+	assert_string_equal(b.p, "1:3:3 ");
+	/* Text in the key cannot be read back as numbers. */
+	assert_int_equal(store_index_keys(t, ENTITY(contact), "name", NULL, 0, key_contact, &b), KAM_EINVAL);
+	assert_int_equal(store_index_keys(t, ENTITY(contact), "nope", NULL, 0, key_contact, &b), KAM_EINVAL);
+	buf_free(&b);
+	store_abort(t);
+}
+
 /* store_scan now reuses one record too: every field and the header. */
 static int check_full(const struct record *r, void *arg)
 {
@@ -477,6 +508,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_store_scan_match, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_index_scan_fields_and_get, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_scan_full, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_index_keys, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
