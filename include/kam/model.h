@@ -144,6 +144,19 @@ int record_decode(const struct entity *e, uint64_t id, const void *data, size_t 
  * corrupt (r's masked fields are then unspecified). */
 #define FIELD_BIT(f) (1ull << (f))
 int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask);
+#define FIELD_MASK_ALL (~0ull)
+/* record_decode_fields for rows whose numeric field match_field is set and
+ * equals match_value: returns 1 (r's masked fields then unspecified) as
+ * soon as the row is seen not to match, without reading the rest of it
+ * (filters such as "opportunities of the plan year" touch a fraction of the
+ * bytes). KAM_EINVAL when match_field is not a numeric field of r. */
+int record_decode_fields_if(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask,
+			    int match_field, int64_t match_value);
+/* record_decode into an existing record r of the same entity, reusing its
+ * buffers: every field, updated_by and ext_id, exactly as record_decode
+ * would give them, but without allocating once the buffers are big enough.
+ * Values read through r are valid until the next decode into r. */
+int record_decode_into(struct record *r, uint64_t id, const void *data, size_t len);
 
 /* JSON object of a record: {"id":1,"version":2,...,fields}. Unset fields are
  * omitted; flags select header fields and sensitive ones. */

@@ -55,8 +55,9 @@ int store_update(struct txn *t, struct record *r, char **cause);
  * (recursively), optional references are cleared. */
 int store_delete(struct txn *t, const struct entity *e, uint64_t id, int cascade, char **cause);
 
-/* Iteration. The callback gets a borrowed record (valid during the call);
- * a non-zero return stops the scan and is returned. */
+/* Iteration. The callback gets a borrowed record (valid during the call:
+ * the scan reuses it and its strings for the next row, so copy what you
+ * keep); a non-zero return stops the scan and is returned. */
 typedef int (*store_visit_fn)(const struct record *r, void *arg);
 int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *arg);
 /* store_scan decoding only the fields in field_mask (bit 1ull << f, see
@@ -64,15 +65,37 @@ int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *a
  * allocation per row. Unmasked fields read as unset, updated_by and ext_id
  * as NULL. The record and its strings are valid only during the callback. */
 int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask, store_visit_fn fn, void *arg);
+/* store_scan_fields over the rows whose numeric field match_field is set and
+ * equals match_value (record_decode_fields_if): a sequential scan that reads
+ * little of the rows it skips, e.g. the opportunities of one year. Where an
+ * index exists and selects few rows, store_index_scan_fields is better. */
+int store_scan_match(struct txn *t, const struct entity *e, uint64_t field_mask, int match_field,
+		     int64_t match_value, store_visit_fn fn, void *arg);
 /* Records whose index `index` starts with the given values (nvals may be
  * less than the index's field count; text prefix matching on the last value
  * for FOLD indexes). vals use the field's value representation. */
 int store_index_scan(struct txn *t, const struct entity *e, const char *index,
 		     const struct value *vals, int nvals, store_visit_fn fn, void *arg);
+/* store_index_scan decoding only the fields in field_mask into one reused
+ * record, as store_scan_fields. */
+int store_index_scan_fields(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
+			    int nvals, uint64_t field_mask, store_visit_fn fn, void *arg);
 /* Same, ids only (no decoding); fn gets the id. */
 typedef int (*store_id_fn)(uint64_t id, void *arg);
 int store_index_ids(struct txn *t, const struct entity *e, const char *index,
 		    const struct value *vals, int nvals, store_id_fn fn, void *arg);
+/* Decode the fields in field_mask of record id into r (from record_new of
+ * the entity, reused from call to call: see record_decode_fields).
+ * KAM_ENOTFOUND when there is no such record. */
+int store_get_fields(struct txn *t, uint64_t id, uint64_t field_mask, struct record *r);
+/* Index entries whose fields are all numeric (INT, MONEY, DATE, REF ...),
+ * read from the keys alone: fn gets the fields' values in index order (an
+ * unset value reads INT64_MIN) and the record id, without touching the
+ * records, e.g. the contacts of an account from account_contact's
+ * "account_contact" index. KAM_EINVAL for an index with a text field. */
+typedef int (*store_key_fn)(const int64_t *vals, uint64_t id, void *arg);
+int store_index_keys(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
+		     store_key_fn fn, void *arg);
 int store_count(struct txn *t, const struct entity *e, uint64_t *n);
 int store_find_ext(struct txn *t, const struct entity *e, const char *ext_id, uint64_t *id);
 

@@ -181,8 +181,18 @@ static int skip_str(struct reader *rd, const unsigned char **p, size_t *n)
 	return 0;
 }
 
-static int decode_masked(struct reader *rd, struct record *r, uint64_t mask)
+/* A numeric field the row must hold: f (-1: none) and its value. */
+struct match {
+	int f;
+	int64_t i;
+};
+
+/* -1 corrupt, 0 decoded, 1 the row does not match m (decoding stopped
+ * there: the rest of the row is not even read). Fields are encoded in
+ * ascending order, so a higher field means m's field is absent. */
+static int decode_masked(struct reader *rd, struct record *r, uint64_t mask, struct match m)
 {
+	int seen = m.f < 0;
 	while (rd->p < rd->end) {
 		uint64_t tag;
 		if (get_varint(rd, &tag))
@@ -191,6 +201,8 @@ static int decode_masked(struct reader *rd, struct record *r, uint64_t mask)
 		int text = (int)(tag & 1);
 		int known = (tag >> 1) >= 1 && f < (uint64_t)r->ent->nfields &&
 			    is_text(r->ent->fields[f].type) == text;
+		if (!seen && (tag >> 1) >= 1 && f > (uint64_t)m.f)
+			return 1;
 		struct value *v = known && wanted(mask, f) ? &r->v[f] : NULL;
 		if (text) {
 			const unsigned char *p;
@@ -199,24 +211,34 @@ static int decode_masked(struct reader *rd, struct record *r, uint64_t mask)
 				return -1;
 			if (v)
 				str_into(&v->s, p, n), v->set = 1;
+			if (!seen && known && f == (uint64_t)m.f)
+				return 1; /* a text field never equals a number */
 		} else {
 			int64_t i;
 			if (get_zigzag(rd, &i))
 				return -1;
 			if (v)
 				v->i = i, v->set = 1;
+			if (!seen && known && f == (uint64_t)m.f) {
+				if (i != m.i)
+					return 1;
+				seen = 1;
+			}
 		}
 	}
-	return 0;
+	return seen ? 0 : 1;
 }
 
-int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask)
+/* Shared by record_decode_fields and record_decode_into: header strings are
+ * copied (reusing r's buffers) only when header is set. */
+static int decode_reuse(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask, int header,
+			struct match m)
 {
 	struct reader rd = {data, (const unsigned char *)data + len};
 	const struct entity *e = r->ent;
-	const unsigned char *p;
-	size_t n;
-	uint64_t version;
+	const unsigned char *p[2];
+	size_t n[2];
+	uint64_t version = 0;
 	if (len < 1 || rd.p[0] != RECORD_FORMAT)
 		return KAM_ESTORE;
 	rd.p++;
@@ -227,8 +249,21 @@ int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t
 			r->v[f].set = 0, r->v[f].i = 0;
 	r->id = id;
 	int rc = get_varint(&rd, &version) || get_zigzag(&rd, &r->created) || get_zigzag(&rd, &r->updated) ||
-		 skip_str(&rd, &p, &n) || skip_str(&rd, &p, &n) || decode_masked(&rd, r, field_mask);
+		 skip_str(&rd, &p[0], &n[0]) || skip_str(&rd, &p[1], &n[1]) ? -1 : 0;
+	if (!rc)
+		rc = decode_masked(&rd, r, field_mask, m);
 	r->version = (uint32_t)version;
+	if (header && !rc) {
+		char **hs[2] = {&r->updated_by, &r->ext_id};
+		for (int i = 0; i < 2; i++) {
+			if (n[i]) {
+				str_into(hs[i], p[i], n[i]);
+			} else { /* empty reads as NULL, as after record_decode */
+				free(*hs[i]);
+				*hs[i] = NULL;
+			}
+		}
+	}
 	/* An absent text field reads as NULL, exactly as after record_decode,
 	 * so callbacks may keep testing v->s. */
 	for (int f = 0; f < e->nfields && f < 64; f++)
@@ -236,5 +271,34 @@ int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t
 			free(r->v[f].s);
 			r->v[f].s = NULL;
 		}
-	return rc ? KAM_ESTORE : 0;
+	return rc < 0 ? KAM_ESTORE : rc;
+}
+
+int record_decode_fields(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask)
+{
+	return decode_reuse(r, id, data, len, field_mask, 0, (struct match){-1, 0});
+}
+
+int record_decode_fields_if(struct record *r, uint64_t id, const void *data, size_t len, uint64_t field_mask,
+			    int match_field, int64_t match_value)
+{
+	if (match_field < 0 || match_field >= r->ent->nfields || is_text(r->ent->fields[match_field].type))
+		return KAM_EINVAL;
+	return decode_reuse(r, id, data, len, field_mask, 0, (struct match){match_field, match_value});
+}
+
+int record_decode_into(struct record *r, uint64_t id, const void *data, size_t len)
+{
+	if (r->ent->nfields > 64) { /* beyond the mask: a fresh decode */
+		struct record *fresh;
+		int rc = record_decode(r->ent, id, data, len, &fresh);
+		if (rc)
+			return rc;
+		struct record tmp = *r;
+		*r = *fresh;
+		*fresh = tmp;
+		record_free(fresh);
+		return 0;
+	}
+	return decode_reuse(r, id, data, len, FIELD_MASK_ALL, 1, (struct match){-1, 0});
 }

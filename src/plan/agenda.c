@@ -29,10 +29,26 @@ struct actx {
 	int64_t today; /* days */
 	struct acc_info *acc;
 	size_t nacc;
+	struct record *accrec; /* reused by acc_get */
 	struct agenda *out;
 	size_t cap;
 	int64_t day; /* date being scanned, yyyymmdd */
 };
+
+/* The fields each lookup or scan reads: decoded into reused records. */
+#define ACC_MASK (FIELD_BIT(ACCOUNT_NAME) | FIELD_BIT(ACCOUNT_KAM) | FIELD_BIT(ACCOUNT_KEY) | FIELD_BIT(ACCOUNT_STRATEGIC))
+#define ACT_MASK                                                                                                       \
+	(FIELD_BIT(ACT_ACCOUNT) | FIELD_BIT(ACT_TYPE) | FIELD_BIT(ACT_TITLE) | FIELD_BIT(ACT_DATE) | FIELD_BIT(ACT_TIME) | \
+	 FIELD_BIT(ACT_STAFF) | FIELD_BIT(ACT_GUESTS) | FIELD_BIT(ACT_DAYS) | FIELD_BIT(ACT_BUDGET) |                  \
+	 FIELD_BIT(ACT_STATUS))
+#define OPP_MASK                                                                                                       \
+	(FIELD_BIT(OPP_ACCOUNT) | FIELD_BIT(OPP_TITLE) | FIELD_BIT(OPP_AMOUNT) | FIELD_BIT(OPP_STAGE) |                  \
+	 FIELD_BIT(OPP_PROBABILITY) | FIELD_BIT(OPP_DECISION) | FIELD_BIT(OPP_STATUS) | FIELD_BIT(OPP_OWNER))
+#define PA_MASK                                                                                                        \
+	(FIELD_BIT(PA_ACCOUNT) | FIELD_BIT(PA_GOAL) | FIELD_BIT(PA_ACTION) | FIELD_BIT(PA_OWNER) | FIELD_BIT(PA_DUE) |   \
+	 FIELD_BIT(PA_STATUS))
+#define CONTACT_MASK (FIELD_BIT(CONTACT_NAME) | FIELD_BIT(CONTACT_STATUS) | FIELD_BIT(CONTACT_DATES))
+#define LINK_MASK (FIELD_BIT(AC_ACCOUNT) | FIELD_BIT(AC_CONTACT) | FIELD_BIT(AC_KEY))
 
 static struct acc_info *acc_get(struct actx *c, uint64_t id)
 {
@@ -46,14 +62,13 @@ static struct acc_info *acc_get(struct actx *c, uint64_t id)
 	}
 	struct acc_info *a = &c->acc[id];
 	if (!a->loaded) {
-		struct record *r = NULL;
+		struct record *r = c->accrec;
 		a->loaded = 1;
-		if (store_get(c->t, ENTITY(account), id, &r) == 0) {
+		if (store_get_fields(c->t, id, ACC_MASK, r) == 0) {
 			a->tier = r->v[ACCOUNT_STRATEGIC].i ? 2 : r->v[ACCOUNT_KEY].i ? 1 : 0;
 			a->kam = (uint64_t)r->v[ACCOUNT_KAM].i;
 			a->name = xstrdup(record_name(r));
 		}
-		record_free(r);
 	}
 	return a;
 }
@@ -209,13 +224,59 @@ static int visit_contact_dates(const struct record *r, void *arg)
 			kind--;
 		struct key_link k = {0, 0};
 		struct value v = {(int64_t)r->id, NULL, 1};
-		if (store_index_scan(dc->c->t, ENTITY(account_contact), "contact", &v, 1, visit_link, &k) || !k.key ||
+		if (store_index_scan_fields(dc->c->t, ENTITY(account_contact), "contact", &v, 1, LINK_MASK, visit_link,
+					    &k) ||
+		    !k.key ||
 		    !in_scope(dc->c, k.account, 0, NULL))
 			return 0;
 		add(dc->c, AG_DATE, dc->date[d], k.account, r,
 		    xasprintf("%.*s %s", (int)(hit - kind > 0 ? hit - kind - 1 : 0), kind, dc->mmdd[d]));
 	}
 	return 0;
+}
+
+/* Contacts linked to one of the staff's accounts, each once. */
+struct staff_contacts {
+	struct actx *c;
+	struct dates_ctx *dc;
+	struct record *con; /* reused */
+	uint64_t *seen;
+	size_t n, cap;
+};
+
+static int seen_before(struct staff_contacts *sc, uint64_t id)
+{
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->seen[i] == id)
+			return 1;
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? 2 * sc->cap : 64;
+		sc->seen = xrealloc(sc->seen, sc->cap * sizeof *sc->seen);
+	}
+	sc->seen[sc->n++] = id;
+	return 0;
+}
+
+static int visit_staff_link(const struct record *l, void *arg)
+{
+	struct staff_contacts *sc = arg;
+	uint64_t id = (uint64_t)l->v[AC_CONTACT].i;
+	/* Only key contacts can have an entry (visit_link); the first key link
+	 * decides the account, as in the whole-database scan. */
+	if (!l->v[AC_KEY].i || seen_before(sc, id))
+		return 0;
+	int rc = store_get_fields(sc->c->t, id, CONTACT_MASK, sc->con);
+	if (rc == KAM_ENOTFOUND)
+		return 0;
+	return rc ? rc : visit_contact_dates(sc->con, sc->dc);
+}
+
+static int visit_staff_account(uint64_t id, void *arg)
+{
+	struct staff_contacts *sc = arg;
+	struct value v = {(int64_t)id, NULL, 1};
+	return store_index_scan_fields(sc->c->t, ENTITY(account_contact), "account", &v, 1, LINK_MASK,
+				       visit_staff_link, sc);
 }
 
 static int scan_dates(struct actx *c)
@@ -226,7 +287,17 @@ static int scan_dates(struct actx *c)
 		snprintf(dc.mmdd[d], sizeof dc.mmdd[d], "%02d-%02d", (int)(dc.date[d] / 100 % 100),
 			 (int)(dc.date[d] % 100));
 	}
-	return store_scan(c->t, ENTITY(contact), visit_contact_dates, &dc);
+	if (!c->o.staff)
+		return store_scan_fields(c->t, ENTITY(contact), CONTACT_MASK, visit_contact_dates, &dc);
+	/* One KAM's agenda: a date is in scope only through an account the
+	 * staff manages, so the contacts of those accounts (the account "kam"
+	 * index, then the links) are all there is to read. */
+	struct staff_contacts sc = {c, &dc, record_new(ENTITY(contact)), NULL, 0, 0};
+	struct value v = {(int64_t)c->o.staff, NULL, 1};
+	int r = store_index_ids(c->t, ENTITY(account), "kam", &v, 1, visit_staff_account, &sc);
+	record_free(sc.con);
+	free(sc.seen);
+	return r;
 }
 
 static int scan_by_day(struct actx *c)
@@ -236,13 +307,14 @@ static int scan_by_day(struct actx *c)
 	for (int d = 0; d < horizon && !r; d++) {
 		int64_t day = days_to_date(c->today + d);
 		struct value v = {day, NULL, 1};
-		r = store_index_scan(c->t, ENTITY(activity), "date", &v, 1, visit_activity, c);
+		r = store_index_scan_fields(c->t, ENTITY(activity), "date", &v, 1, ACT_MASK, visit_activity, c);
 		if (d >= c->o.days)
 			continue;
 		/* The plan year is usually the decision's year; look one either side. */
 		for (int y = -1; y <= 1 && !r; y++) {
 			struct value yv[2] = {{day / 10000 + y, NULL, 1}, {day, NULL, 1}};
-			r = store_index_scan(c->t, ENTITY(opportunity), "year_decision", yv, 2, visit_decision, c);
+			r = store_index_scan_fields(c->t, ENTITY(opportunity), "year_decision", yv, 2, OPP_MASK,
+						    visit_decision, c);
 		}
 	}
 	return r;
@@ -293,16 +365,18 @@ int agenda_build(struct store *st, const struct kam_config *cfg, const struct ag
 	if (c.o.days <= 0)
 		c.o.days = 30;
 	r = store_begin(st, 0, &c.t);
+	c.accrec = record_new(ENTITY(account));
 	if (!r) {
 		add_findings(&c, fv, fn);
 		r = scan_by_day(&c);
 		if (!r)
-			r = store_scan(c.t, ENTITY(plan_action), visit_action, &c);
+			r = store_scan_fields(c.t, ENTITY(plan_action), PA_MASK, visit_action, &c);
 		if (!r)
 			r = scan_dates(&c);
 		store_abort(c.t);
 	}
 	checks_free(fv, fn);
+	record_free(c.accrec);
 	for (size_t i = 0; i < c.nacc; i++)
 		free(c.acc[i].name);
 	free(c.acc);

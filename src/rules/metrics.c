@@ -354,18 +354,36 @@ int metrics_compute(struct store *st, const struct kam_config *cfg, int year, in
 	grow(&c, 0);
 	struct txn *t = NULL;
 	int r = store_begin(st, 0, &t);
-	if (r == 0)
-		r = store_scan(t, ENTITY(account), visit_account, &c);
-	if (r == 0)
-		r = store_scan(t, ENTITY(account_year), visit_year, &c);
-	if (r == 0)
-		r = store_scan(t, ENTITY(opportunity), visit_opp, &c);
-	if (r == 0)
-		r = store_scan(t, ENTITY(account_contact), visit_account_contact, &c);
-	if (r == 0)
-		r = store_scan(t, ENTITY(activity), visit_activity, &c);
-	if (r == 0)
-		r = store_scan(t, ENTITY(complaint), visit_complaint, &c);
+	/* Field-selective scans: each visit decodes only what it reads, into
+	 * one record reused for the whole table. */
+	static const struct {
+		int ent;
+		store_visit_fn fn;
+		uint64_t mask;
+	} scans[] = {
+	    {ENT_account, visit_account,
+	     FIELD_BIT(ACCOUNT_NAME) | FIELD_BIT(ACCOUNT_PARENT) | FIELD_BIT(ACCOUNT_INDUSTRY) |
+		 FIELD_BIT(ACCOUNT_PROVINCE) | FIELD_BIT(ACCOUNT_SCALE) | FIELD_BIT(ACCOUNT_EMPLOYEES) |
+		 FIELD_BIT(ACCOUNT_POSITION) | FIELD_BIT(ACCOUNT_PROCUREMENT) | FIELD_BIT(ACCOUNT_STAGE) |
+		 FIELD_BIT(ACCOUNT_KEY) | FIELD_BIT(ACCOUNT_STRATEGIC) | FIELD_BIT(ACCOUNT_ARCHIVED)},
+	    {ENT_account_year, visit_year,
+	     FIELD_BIT(AY_ACCOUNT) | FIELD_BIT(AY_YEAR) | FIELD_BIT(AY_BUDGET) | FIELD_BIT(AY_REVENUE) |
+		 FIELD_BIT(AY_MARGIN)},
+	    {ENT_opportunity, visit_opp,
+	     FIELD_BIT(OPP_ACCOUNT) | FIELD_BIT(OPP_YEAR) | FIELD_BIT(OPP_AMOUNT) | FIELD_BIT(OPP_STAGE) |
+		 FIELD_BIT(OPP_PROBABILITY) | FIELD_BIT(OPP_STRATEGIC) | FIELD_BIT(OPP_STATUS)},
+	    {ENT_account_contact, visit_account_contact,
+	     FIELD_BIT(AC_ACCOUNT) | FIELD_BIT(AC_CONTACT) | FIELD_BIT(AC_ROLE) | FIELD_BIT(AC_OWNER_A) |
+		 FIELD_BIT(AC_OWNER_B) | FIELD_BIT(AC_KEY) | FIELD_BIT(AC_END)},
+	    {ENT_activity, visit_activity,
+	     FIELD_BIT(ACT_ACCOUNT) | FIELD_BIT(ACT_TYPE) | FIELD_BIT(ACT_DATE) | FIELD_BIT(ACT_CONTACTS) |
+		 FIELD_BIT(ACT_STATUS)},
+	    {ENT_complaint, visit_complaint, FIELD_BIT(CMP_ACCOUNT) | FIELD_BIT(CMP_RESOLVED) | FIELD_BIT(CMP_STATUS)},
+	};
+	for (size_t i = 0; r == 0 && i < sizeof scans / sizeof scans[0]; i++)
+		r = scans[i].ent == ENT_opportunity /* the plan year's only */
+			? store_scan_match(t, ENTITY(opportunity), scans[i].mask, OPP_YEAR, year, visit_opp, &c)
+			: store_scan_fields(t, kam_entities[scans[i].ent], scans[i].mask, scans[i].fn, &c);
 	store_abort(t);
 	free(c.dm.k);
 	if (r < 0) {

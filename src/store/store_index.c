@@ -206,6 +206,48 @@ static int store_index_walk(struct txn *t, const struct entity *e, const char *i
 	return ret;
 }
 
+int store_index_keys(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
+		     store_key_fn fn, void *arg)
+{
+	const struct index_def *ix;
+	int rc = store_index_slot(t, e, index, &ix);
+	if (rc)
+		return rc;
+	for (int i = 0; i < ix->nfields; i++) {
+		enum ftype ty = e->fields[ix->fields[i]].type;
+		if (ty == FT_TEXT || ty == FT_ENUM || ty == FT_REFS)
+			return KAM_EINVAL; /* only fixed-width values can be read back */
+	}
+	size_t klen = (size_t)ix->nfields * 8 + 8;
+	struct buf p = {0};
+	key_index_prefix(&p, e, ix, vals, nvals);
+	MDB_cursor *c;
+	if ((rc = mdb_cursor_open(t->txn, t->st->ix[ix->dbi_slot], &c))) {
+		buf_free(&p);
+		return store_mdb_err(rc, NULL, "cursor");
+	}
+	MDB_val k = {p.len, p.p}, v;
+	int ret = 0;
+	rc = mdb_cursor_get(c, &k, &v, p.len ? MDB_SET_RANGE : MDB_FIRST);
+	while (!rc && (!p.len || (k.mv_size >= p.len && !memcmp(k.mv_data, p.p, p.len)))) {
+		if (k.mv_size != klen) {
+			ret = KAM_ESTORE;
+			break;
+		}
+		int64_t kv[2];
+		for (int i = 0; i < ix->nfields; i++)
+			kv[i] = key_get_i64((const char *)k.mv_data + 8 * i);
+		if ((ret = fn(kv, key_get_u64((const char *)k.mv_data + klen - 8), arg)))
+			break;
+		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	buf_free(&p);
+	if (!ret && rc && rc != MDB_NOTFOUND)
+		ret = store_mdb_err(rc, NULL, "index scan");
+	return ret;
+}
+
 int store_index_ids(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
 		    store_id_fn fn, void *arg)
 {
@@ -217,26 +259,42 @@ struct visit {
 	const struct entity *e;
 	store_visit_fn fn;
 	void *arg;
+	uint64_t mask;
+	int all;          /* every field and the header (store_index_scan) */
+	struct record *r; /* reused for every row */
 };
 
 static int store_index_visit(uint64_t id, void *arg)
 {
 	struct visit *vi = arg;
 	MDB_val raw;
-	struct record *r;
 	int rc = store_get_raw(vi->t, vi->e, id, &raw);
 	if (rc == KAM_ENOTFOUND)
 		return 0; /* deleted by the callback itself */
-	if (rc || (rc = record_decode(vi->e, id, raw.mv_data, raw.mv_size, &r)))
+	if (rc)
 		return rc;
-	rc = vi->fn(r, vi->arg);
-	record_free(r);
+	rc = vi->all ? record_decode_into(vi->r, id, raw.mv_data, raw.mv_size)
+		     : record_decode_fields(vi->r, id, raw.mv_data, raw.mv_size, vi->mask);
+	return rc ? rc : vi->fn(vi->r, vi->arg);
+}
+
+static int store_index_visit_all(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
+				 int nvals, uint64_t mask, int all, store_visit_fn fn, void *arg)
+{
+	struct visit vi = {t, e, fn, arg, mask, all, record_new(e)};
+	int rc = store_index_walk(t, e, index, vals, nvals, store_index_visit, &vi);
+	record_free(vi.r);
 	return rc;
 }
 
 int store_index_scan(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
 		     store_visit_fn fn, void *arg)
 {
-	struct visit vi = {t, e, fn, arg};
-	return store_index_walk(t, e, index, vals, nvals, store_index_visit, &vi);
+	return store_index_visit_all(t, e, index, vals, nvals, FIELD_MASK_ALL, 1, fn, arg);
+}
+
+int store_index_scan_fields(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
+			    int nvals, uint64_t field_mask, store_visit_fn fn, void *arg)
+{
+	return store_index_visit_all(t, e, index, vals, nvals, field_mask, 0, fn, arg);
 }

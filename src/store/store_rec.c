@@ -509,36 +509,12 @@ int store_scan(struct txn *t, const struct entity *e, store_visit_fn fn, void *a
 	int rc = mdb_cursor_open(t->txn, t->st->ent[store_ent_index(e)], &c);
 	if (rc)
 		return store_mdb_err(rc, NULL, "cursor");
-	int ret = 0;
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc && !ret; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		struct record *r;
-		if (k.mv_size != 8 || record_decode(e, key_get_u64(k.mv_data), v.mv_data, v.mv_size, &r)) {
-			ret = KAM_ESTORE;
-			break;
-		}
-		ret = fn(r, arg);
-		record_free(r);
-	}
-	mdb_cursor_close(c);
-	if (!ret && rc != MDB_NOTFOUND)
-		ret = store_mdb_err(rc, NULL, "scan");
-	return ret;
-}
-
-int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask, store_visit_fn fn, void *arg)
-{
-	MDB_cursor *c;
-	MDB_val k, v;
-	int rc = mdb_cursor_open(t->txn, t->st->ent[store_ent_index(e)], &c);
-	if (rc)
-		return store_mdb_err(rc, NULL, "cursor");
-	/* One record for the whole scan: record_decode_fields resets the masked
-	 * fields per row and reuses their text buffers. */
+	/* One record for the whole scan, its buffers reused row after row: the
+	 * callback's record is borrowed, so nothing needs a fresh allocation. */
 	struct record *r = record_new(e);
 	int ret = 0;
 	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc && !ret; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != 8 ||
-		    record_decode_fields(r, key_get_u64(k.mv_data), v.mv_data, v.mv_size, field_mask)) {
+		if (k.mv_size != 8 || record_decode_into(r, key_get_u64(k.mv_data), v.mv_data, v.mv_size)) {
 			ret = KAM_ESTORE;
 			break;
 		}
@@ -549,6 +525,66 @@ int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask
 	if (!ret && rc != MDB_NOTFOUND)
 		ret = store_mdb_err(rc, NULL, "scan");
 	return ret;
+}
+
+/* Shared by store_scan_fields and store_scan_match (match_field -1: every row). */
+static int store_scan_masked(struct txn *t, const struct entity *e, uint64_t field_mask, int match_field,
+			     int64_t match_value, store_visit_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	if (match_field >= e->nfields)
+		return KAM_EINVAL;
+	int rc = mdb_cursor_open(t->txn, t->st->ent[store_ent_index(e)], &c);
+	if (rc)
+		return store_mdb_err(rc, NULL, "cursor");
+	/* One record for the whole scan: record_decode_fields resets the masked
+	 * fields per row and reuses their text buffers. */
+	struct record *r = record_new(e);
+	int ret = 0;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); !rc && !ret; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8) {
+			ret = KAM_ESTORE;
+			break;
+		}
+		int d = match_field < 0
+			    ? record_decode_fields(r, key_get_u64(k.mv_data), v.mv_data, v.mv_size, field_mask)
+			    : record_decode_fields_if(r, key_get_u64(k.mv_data), v.mv_data, v.mv_size, field_mask,
+						      match_field, match_value);
+		if (d < 0) {
+			ret = d;
+			break;
+		}
+		if (d == 0)
+			ret = fn(r, arg);
+	}
+	record_free(r);
+	mdb_cursor_close(c);
+	if (!ret && rc != MDB_NOTFOUND)
+		ret = store_mdb_err(rc, NULL, "scan");
+	return ret;
+}
+
+int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask, store_visit_fn fn, void *arg)
+{
+	return store_scan_masked(t, e, field_mask, -1, 0, fn, arg);
+}
+
+int store_scan_match(struct txn *t, const struct entity *e, uint64_t field_mask, int match_field,
+		     int64_t match_value, store_visit_fn fn, void *arg)
+{
+	if (match_field < 0)
+		return KAM_EINVAL;
+	return store_scan_masked(t, e, field_mask, match_field, match_value, fn, arg);
+}
+
+int store_get_fields(struct txn *t, uint64_t id, uint64_t field_mask, struct record *r)
+{
+	MDB_val v;
+	int rc = store_get_raw(t, r->ent, id, &v);
+	if (rc)
+		return rc;
+	return record_decode_fields(r, id, v.mv_data, v.mv_size, field_mask);
 }
 
 int store_count(struct txn *t, const struct entity *e, uint64_t *n)

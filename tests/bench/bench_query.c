@@ -102,7 +102,7 @@ static void build_sqlite(const char *path, struct store *st)
 	store_abort(t);
 	exec(db, "CREATE INDEX account_parent ON account(parent);"
 		 "CREATE INDEX account_name ON account(name_fold);"
-		 "CREATE INDEX ac_account ON account_contact(account);"
+		 "CREATE INDEX ac_account ON account_contact(account, contact);" /* = kam's account_contact index */
 		 "CREATE INDEX opp_account_year ON opportunity(account, year);"
 		 "CREATE INDEX opp_year_decision ON opportunity(year, decision_date);"
 		 "COMMIT");
@@ -119,13 +119,21 @@ static int count_row(const struct record *r, void *arg)
 	return 0;
 }
 
-static int fetch_contact(const struct record *link, void *arg)
-{
+/* Contacts of an account the lean way: the account_contact index holds
+ * account || contact || link id, so the contact ids come from the index
+ * keys alone; each contact is then one direct get, decoded whole (as
+ * sqlite materialises every column) into one record reused for every row:
+ * no allocation per row. */
+struct fetch {
+	struct txn *t;
 	struct record *c;
-	if (store_get(arg, ENTITY(contact), (uint64_t)link->v[AC_CONTACT].i, &c) == 0) {
+};
+
+static int fetch_contact(const int64_t *vals, uint64_t link, void *arg)
+{
+	struct fetch *f = arg;
+	if (store_get_fields(f->t, (uint64_t)vals[1], FIELD_MASK_ALL, f->c) == 0)
 		rows_seen++;
-		record_free(c);
-	}
 	return 0;
 }
 
@@ -148,8 +156,12 @@ static void kam_card(struct txn *t, int64_t acc, int64_t unused, const char *s)
 
 static void kam_contacts(struct txn *t, int64_t acc, int64_t unused, const char *s)
 {
+	static struct record *contact; /* kept for the whole run, like a view's row */
+	if (!contact)
+		contact = record_new(ENTITY(contact));
+	struct fetch f = {t, contact};
 	struct value v = {.i = acc, .set = 1};
-	store_index_scan(t, ENTITY(account_contact), "account", &v, 1, fetch_contact, t);
+	store_index_keys(t, ENTITY(account_contact), "account_contact", &v, 1, fetch_contact, &f);
 }
 
 static void kam_opps(struct txn *t, int64_t acc, int64_t year, const char *s)
@@ -240,29 +252,37 @@ int main(int argc, char **argv)
 		long krows = 0, srows = 0;
 		int64_t a, b;
 		const char *s;
-		double k0 = now();
-		for (int i = 0; i < rounds; i++) {
-			args_for((int)qi, i, naccounts, &a, &b, &s);
+		/* kam and sqlite alternate query by query, so that other load on
+		 * the machine (2 shared cores) falls on both alike. */
+		double kt = 0, stt = 0;
+		for (int i = -rounds / 4; i < rounds; i++) { /* the first quarter warms the caches */
+			if (i == 0)
+				kt = stt = 0, krows = srows = 0;
+			args_for((int)qi, i < 0 ? -i : i, naccounts, &a, &b, &s);
+			char *fold = text_fold(s);
+			double t0 = now();
 			rows_seen = 0;
 			queries[qi].kam(t, a, b, s);
 			krows += rows_seen;
-		}
-		double kt = now() - k0, s0 = now();
-		for (int i = 0; i < rounds; i++) {
-			args_for((int)qi, i, naccounts, &a, &b, &s);
+			double t1 = now();
 			sqlite3_bind_int64(q, 1, a);
 			sqlite3_bind_int64(q, 2, b);
-			char *fold = text_fold(s);
 			sqlite3_bind_text(q, 3, fold, -1, SQLITE_TRANSIENT);
-			free(fold);
 			srows += sqlite_rows(q);
+			double t2 = now();
+			kt += t1 - t0;
+			stt += t2 - t1;
+			free(fold);
 		}
-		double stt = now() - s0;
 		sqlite3_finalize(q);
 		printf("%-34s %10.1f %10.1f %7.2fx  rows kam %ld sqlite %ld\n", queries[qi].name, kt * 1e6 / rounds,
 		       stt * 1e6 / rounds, stt / kt, krows, srows);
 		if (stt / kt < 2)
 			worst_ok = 0;
+		if (krows != srows) {
+			printf("  kam and sqlite disagree on the rows of \"%s\"\n", queries[qi].name);
+			worst_ok = 0;
+		}
 	}
 	printf("target kam >= 2x faster on each: %s\n", worst_ok ? "met" : "NOT met");
 	store_abort(t);

@@ -142,7 +142,48 @@ static void test_staff_and_days(void **state)
 	agenda_free(&a);
 }
 
+/* Personal dates of one KAM's agenda are read through the KAM's accounts
+ * (account "kam" index, then its links): the same dates as the whole
+ * database's agenda restricted to that KAM, each once. */
+static void count_dates(struct fx *x, uint64_t staff, const char *want)
+{
+	struct agenda_opts o = {30, staff, 20261123};
+	struct agenda a;
+	struct buf got = {0};
+	assert_int_equal(agenda_build(x->st, x->cfg, &o, &a, NULL), 0);
+	for (size_t i = 0; i < a.n; i++)
+		if (a.items[i].section == AG_DATE)
+			buf_addf(&got, "%s@%s ", a.items[i].what, a.items[i].account_name);
+	assert_string_equal(got.p ? got.p : "", want);
+	buf_free(&got);
+	agenda_free(&a);
+}
+
+static void test_staff_dates(void **state)
+{
+	struct fx *x = *state;
+	add(x, "staff", "name=Li", NULL);
+	add(x, "staff", "name=Wang", NULL);
+	add(x, "account", "name=Small", "kam=2", NULL);
+	add(x, "account", "name=Key", "key=true", "kam=1", NULL);
+	add(x, "contact", "name=A", "dates=birthday:11-24", NULL); /* key in Small first, then in Key */
+	add(x, "contact", "name=B", "dates=birthday:11-25", NULL); /* plain link in Key, key in Small */
+	add(x, "contact", "name=C", "dates=birthday:11-26", NULL); /* key twice in Key */
+	add(x, "contact", "name=D", "dates=birthday:11-27", NULL); /* plain link only: never */
+	add(x, "account_contact", "account=1", "contact=1", "key=true", NULL);
+	add(x, "account_contact", "account=2", "contact=1", "key=true", NULL);
+	add(x, "account_contact", "account=2", "contact=2", NULL);
+	add(x, "account_contact", "account=1", "contact=2", "key=true", NULL);
+	add(x, "account_contact", "account=2", "contact=3", "key=true", "role=technical", NULL);
+	add(x, "account_contact", "account=2", "contact=3", "key=true", "role=user", NULL);
+	add(x, "account_contact", "account=2", "contact=4", NULL);
+	count_dates(x, 0, "C@Key A@Small B@Small ");
+	count_dates(x, 1, "C@Key ");
+	count_dates(x, 2, "A@Small B@Small ");
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test_setup_teardown(test_staff_dates, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_sections_and_order, setup, teardown),
 	cmocka_unit_test_setup_teardown(test_staff_and_days, setup, teardown),
 };
