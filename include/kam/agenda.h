@@ -11,20 +11,20 @@
  * key accounts first. Serves `kam agenda` and the TUI Today view. */
 
 enum agenda_section {
-	AG_ACTIVITY,  /* planned activities today and in the coming week */
-	AG_OVERDUE,   /* key contacts overdue for their cadence */
-	AG_DECISION,  /* open opportunities with a decision within `days` */
-	AG_CONFIRM,   /* brand activities still planned (not confirmed) within `days` */
-	AG_DATE,      /* personal dates of key contacts in the coming week */
-	AG_ACTION,    /* open plan actions due within `days` (or overdue) */
+	AG_ACTIVITY, /* planned activities today and in the coming week */
+	AG_OVERDUE,  /* key contacts overdue for their cadence */
+	AG_DECISION, /* open opportunities with a decision within `days` */
+	AG_CONFIRM,  /* brand activities still planned (not confirmed) within `days` */
+	AG_DATE,     /* personal dates of key contacts in the coming week */
+	AG_ACTION,   /* open plan actions due within `days` (or overdue) */
 	AG__COUNT
 };
 extern const char *const agenda_section_titles[AG__COUNT];
 
 struct agenda_item {
 	enum agenda_section section;
-	int64_t date;  /* yyyymmdd the item is about (0: none) */
-	int tier;      /* account: 2 strategic, 1 key, 0 other */
+	int64_t date; /* yyyymmdd the item is about (0: none) */
+	int tier;     /* account: 2 strategic, 1 key, 0 other */
 	uint64_t account;
 	const struct entity *ent;
 	uint64_t id;
@@ -42,7 +42,7 @@ struct agenda_opts {
 struct agenda {
 	struct agenda_item *items; /* sorted by section, then importance */
 	size_t n;
-	size_t findings, errors;   /* kam check findings in scope */
+	size_t findings, errors; /* kam check findings in scope */
 };
 
 int agenda_build(struct store *st, const struct kam_config *cfg, const struct agenda_opts *o, struct agenda *out,

@@ -20,9 +20,9 @@ struct cli {
 	enum out_format format;
 	const char *format_name; /* --format as given (import/export also take jsonl), or NULL */
 	int read_only;
-	int raw;                 /* --raw: no CSV formula protection */
+	int raw; /* --raw: no CSV formula protection */
 	FILE *out;
-	struct store *st;        /* opened by cli_store() */
+	struct store *st; /* opened by cli_store() */
 };
 
 /* Parse global options and run a subcommand; with none, open the database
@@ -40,8 +40,7 @@ int cli_usage(const char *cmd); /* prints usage of cmd to stderr, returns KAM_EX
  * returns -1; otherwise 0. */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **value, const char *cmd);
 /* Resolve "123" or a name (exact, then unique fold-prefix) to an id. */
-int cli_resolve(struct cli *c, struct txn *t, const struct entity *e, const char *ref, uint64_t *id,
-		char **cause);
+int cli_resolve(struct cli *c, struct txn *t, const struct entity *e, const char *ref, uint64_t *id, char **cause);
 
 /* Roles (src/cli/cli_access.c): 0 when the invoking login may do op on r
  * (see access_check); otherwise prints "kam: permission denied: [WHAT: ]why"

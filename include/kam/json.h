@@ -13,8 +13,8 @@ enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_RAW };
 struct json_member {
 	char *key;
 	enum json_type type;
-	char *text;  /* string value (unescaped), number text, "true"/"false", or raw JSON */
-	int col;     /* 1-based column (code points) where the value starts */
+	char *text; /* string value (unescaped), number text, "true"/"false", or raw JSON */
+	int col;    /* 1-based column (code points) where the value starts */
 };
 
 struct json_object {

@@ -65,13 +65,11 @@ struct entity {
 };
 
 #define KAM_ENTITY_ENUM(id, code, name, plural, help) ENT_##id,
-enum entity_id {
-	KAM_ENTITIES(KAM_ENTITY_ENUM) ENT__COUNT
-};
+enum entity_id { KAM_ENTITIES(KAM_ENTITY_ENUM) ENT__COUNT };
 #undef KAM_ENTITY_ENUM
 
 #define KAM_FIELD_ENUM(ID, name, type, flags, enums, ref, help) ID,
-#define KAM_FIELD_ENUMS(id, code, name, plural, help) enum id##_field { KAM_FIELDS_##id(KAM_FIELD_ENUM) id##__NFIELDS };
+#define KAM_FIELD_ENUMS(id, code, name, plural, help) enum id##_field{KAM_FIELDS_##id(KAM_FIELD_ENUM) id##__NFIELDS};
 KAM_ENTITIES(KAM_FIELD_ENUMS)
 #undef KAM_FIELD_ENUMS
 #undef KAM_FIELD_ENUM
@@ -91,17 +89,17 @@ struct value {
 
 struct record {
 	const struct entity *ent;
-	uint64_t id;         /* 0 until stored */
-	uint32_t version;    /* bumped on every update; optimistic concurrency */
-	int64_t created;     /* unix seconds */
+	uint64_t id;      /* 0 until stored */
+	uint32_t version; /* bumped on every update; optimistic concurrency */
+	int64_t created;  /* unix seconds */
 	int64_t updated;
-	char *updated_by;    /* login */
-	char *ext_id;        /* external id from an import, or NULL */
-	struct value *v;     /* ent->nfields values */
+	char *updated_by; /* login */
+	char *ext_id;     /* external id from an import, or NULL */
+	struct value *v;  /* ent->nfields values */
 };
 
 /* Entities and fields */
-const struct entity *entity_by_name(const char *name); /* name or plural */
+const struct entity *entity_by_name(const char *name);      /* name or plural */
 int entity_field(const struct entity *e, const char *name); /* index or -1 */
 /* Message "unknown field 'x' of account (did you mean 'y'?)" */
 char *entity_unknown_field_msg(const struct entity *e, const char *name);
@@ -130,8 +128,7 @@ int record_diff(const struct record *a, const struct record *b, int **out);
 /* Codec: header (format, version, times, updated_by, ext_id) + tagged fields. */
 #define RECORD_FORMAT 1
 void record_encode(const struct record *r, struct buf *out);
-int record_decode(const struct entity *e, uint64_t id, const void *data, size_t len,
-		  struct record **out);
+int record_decode(const struct entity *e, uint64_t id, const void *data, size_t len, struct record **out);
 /* Decode only the fields whose bit (1ull << f) is set in field_mask into an
  * existing record r of the same entity (from record_new), for whole-table
  * scans. Masked fields are reset first, so afterwards they hold exactly this

@@ -34,8 +34,7 @@ struct rollover_opts {
 	int dry_run;
 };
 
-int plan_rollover(struct store *st, const struct rollover_opts *o, struct rollover_item **out, size_t *n,
-		  char **cause);
+int plan_rollover(struct store *st, const struct rollover_opts *o, struct rollover_item **out, size_t *n, char **cause);
 void rollover_items_free(struct rollover_item *v, size_t n);
 
 #endif

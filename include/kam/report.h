@@ -20,16 +20,16 @@ struct report {
 	unsigned char *right; /* 1: right-aligned (numbers) */
 	char **cells;         /* nrows * ncols, row-major */
 	size_t nrows, cap;
-	struct buf chart;     /* ASCII only, empty when the report has none */
-	struct buf notes;     /* flags and totals, one per line */
+	struct buf chart; /* ASCII only, empty when the report has none */
+	struct buf notes; /* flags and totals, one per line */
 };
 
 struct report_opts {
-	int year;                       /* plan year */
-	const char *by;                 /* grouping (pipeline, budget), NULL: the report's default */
-	int64_t target;                 /* pipeline: yearly target in cents, 0: none */
-	int64_t today;                  /* yyyymmdd */
-	const struct kam_config *cfg;   /* probabilities, brand types, abc, quadrant, allocation */
+	int year;                     /* plan year */
+	const char *by;               /* grouping (pipeline, budget), NULL: the report's default */
+	int64_t target;               /* pipeline: yearly target in cents, 0: none */
+	int64_t today;                /* yyyymmdd */
+	const struct kam_config *cfg; /* probabilities, brand types, abc, quadrant, allocation */
 };
 
 /* Names accepted by report_run, NULL-terminated. */

@@ -20,8 +20,8 @@ struct store;
 struct txn;
 
 enum store_flags {
-	STORE_RDONLY = 1,  /* open without write access */
-	STORE_CREATE = 2   /* create the directory and database if missing */
+	STORE_RDONLY = 1, /* open without write access */
+	STORE_CREATE = 2  /* create the directory and database if missing */
 };
 
 #define STORE_SCHEMA_VERSION 1
@@ -69,21 +69,21 @@ int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask
  * equals match_value (record_decode_fields_if): a sequential scan that reads
  * little of the rows it skips, e.g. the opportunities of one year. Where an
  * index exists and selects few rows, store_index_scan_fields is better. */
-int store_scan_match(struct txn *t, const struct entity *e, uint64_t field_mask, int match_field,
-		     int64_t match_value, store_visit_fn fn, void *arg);
+int store_scan_match(struct txn *t, const struct entity *e, uint64_t field_mask, int match_field, int64_t match_value,
+		     store_visit_fn fn, void *arg);
 /* Records whose index `index` starts with the given values (nvals may be
  * less than the index's field count; text prefix matching on the last value
  * for FOLD indexes). vals use the field's value representation. */
-int store_index_scan(struct txn *t, const struct entity *e, const char *index,
-		     const struct value *vals, int nvals, store_visit_fn fn, void *arg);
+int store_index_scan(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
+		     store_visit_fn fn, void *arg);
 /* store_index_scan decoding only the fields in field_mask into one reused
  * record, as store_scan_fields. */
 int store_index_scan_fields(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
 			    int nvals, uint64_t field_mask, store_visit_fn fn, void *arg);
 /* Same, ids only (no decoding); fn gets the id. */
 typedef int (*store_id_fn)(uint64_t id, void *arg);
-int store_index_ids(struct txn *t, const struct entity *e, const char *index,
-		    const struct value *vals, int nvals, store_id_fn fn, void *arg);
+int store_index_ids(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
+		    store_id_fn fn, void *arg);
 /* Decode the fields in field_mask of record id into r (from record_new of
  * the entity, reused from call to call: see record_decode_fields).
  * KAM_ENOTFOUND when there is no such record. */
@@ -130,7 +130,6 @@ int store_stats(struct store *st, struct store_stats *out);
 /* Compacting hot copy into an empty or new directory. */
 int store_backup(struct store *st, const char *dir, char **cause);
 
-
 /* Consistency check (kam fsck, src/store/store_fsck.c). Checks that every
  * index entry (entity indexes, REFS indexes, ext ids, audit.record) matches a
  * record or audit line and that every record has its entries, that every
@@ -147,8 +146,7 @@ struct store_fsck_result {
 	int repaired;        /* the repair txn committed */
 };
 typedef void (*store_fsck_fn)(const char *problem, void *arg);
-int store_fsck(struct store *st, int repair, store_fsck_fn fn, void *arg, struct store_fsck_result *out,
-	       char **cause);
+int store_fsck(struct store *st, int repair, store_fsck_fn fn, void *arg, struct store_fsck_result *out, char **cause);
 /* Replace the database in dir by the backup in backup_dir (made by
  * store_backup): opens the backup read-only and runs store_fsck on it first,
  * refuses (KAM_ELOCKED, with the pid in the cause) while another process has

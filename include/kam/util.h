@@ -51,7 +51,7 @@ int parse_time(const char *s, int64_t *minutes);
 /* Days since 1970-01-01 for a yyyymmdd date, and back. */
 int64_t date_to_days(int64_t yyyymmdd);
 int64_t days_to_date(int64_t days);
-int64_t date_today(void); /* local date as yyyymmdd; $KAM_TODAY overrides (tests) */
+int64_t date_today(void);           /* local date as yyyymmdd; $KAM_TODAY overrides (tests) */
 int date_weekday(int64_t yyyymmdd); /* 0 = Monday */
 
 /* Levenshtein distance, for "did you mean". */

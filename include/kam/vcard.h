@@ -14,17 +14,17 @@
  * (PHOTO, ADR, URL ...) are skipped. */
 
 struct vcard_contact {
-	char *name;   /* FN, else built from N (no space between CJK family and given names) */
-	char *org;    /* first ORG component */
+	char *name;       /* FN, else built from N (no space between CJK family and given names) */
+	char *org;        /* first ORG component */
 	char *department; /* second ORG component, or NULL */
-	char *title;  /* TITLE */
-	char **tels;  /* every TEL, in file order */
+	char *title;      /* TITLE */
+	char **tels;      /* every TEL, in file order */
 	size_t ntel;
 	char **emails; /* every EMAIL, in file order */
 	size_t nemail;
 	int64_t bday; /* yyyymmdd; year 0 when the card gives --MMDD; 0 if none */
 	char *note;
-	int line;     /* line of BEGIN:VCARD */
+	int line; /* line of BEGIN:VCARD */
 };
 
 /* Parse every card of the file. On success *out holds *n contacts (free with
@@ -33,8 +33,7 @@ struct vcard_contact {
  * 1-based); nothing is returned then. */
 int vcard_read(const char *path, struct vcard_contact **out, size_t *n, char **cause);
 /* Same from memory; `name` is used in messages. */
-int vcard_parse(const char *name, const char *data, size_t len, struct vcard_contact **out, size_t *n,
-		char **cause);
+int vcard_parse(const char *name, const char *data, size_t len, struct vcard_contact **out, size_t *n, char **cause);
 void vcard_free(struct vcard_contact *c, size_t n);
 
 /* Import the file's contacts in ONE write txn, all or nothing. A card

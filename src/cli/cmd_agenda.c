@@ -18,8 +18,8 @@ static void print_table(struct cli *c, const struct agenda *a)
 		if (it->date)
 			format_date(it->date, &d);
 		snprintf(rec, sizeof rec, "%s:%llu", it->ent->name, (unsigned long long)it->id);
-		const char *row[] = {agenda_section_titles[it->section], d.p ? d.p : "", it->account_name, rec,
-				     it->what, it->detail};
+		const char *row[] = {
+		    agenda_section_titles[it->section], d.p ? d.p : "", it->account_name, rec, it->what, it->detail};
 		table_add_row(t, row);
 		buf_free(&d);
 	}

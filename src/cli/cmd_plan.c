@@ -135,8 +135,9 @@ static void pct_cell(int v, char *b, size_t n)
 
 static void print_yoy(struct cli *c, const struct yoy_row *v, size_t n)
 {
-	static const char *const hdr[] = {"id",    "account", "kept",     "won",   "lost",   "new",         "slipped",
-					  "won_from", "won_to", "delta", "sow_from", "sow_to", "buying_years", "churn_risk"};
+	static const char *const hdr[] = {"id",       "account", "kept",         "won",       "lost",
+					  "new",      "slipped", "won_from",     "won_to",    "delta",
+					  "sow_from", "sow_to",  "buying_years", "churn_risk"};
 	static const unsigned char right[] = {1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0};
 	struct table *t = table_new(14, hdr, right);
 	for (size_t i = 0; i < n; i++) {
@@ -153,13 +154,26 @@ static void print_yoy(struct cli *c, const struct yoy_row *v, size_t n)
 			buf_addc(&dl, '+');
 		else
 			buf_addc(&dl, '-');
-		format_money(r->amount_to >= r->amount_from ? r->amount_to - r->amount_from : r->amount_from - r->amount_to,
+		format_money(r->amount_to >= r->amount_from ? r->amount_to - r->amount_from
+							    : r->amount_from - r->amount_to,
 			     &dl);
 		pct_cell(r->sow_from, sf, sizeof sf);
 		pct_cell(r->sow_to, stt, sizeof stt);
 		snprintf(by, sizeof by, "%d", r->buying_years);
-		const char *row[] = {r->account ? id : "", r->name, k[0], k[1], k[2], k[3], k[4], af.p, at.p, dl.p,
-				     sf, stt, r->account ? by : "", r->churn ? r->churn : ""};
+		const char *row[] = {r->account ? id : "",
+				     r->name,
+				     k[0],
+				     k[1],
+				     k[2],
+				     k[3],
+				     k[4],
+				     af.p,
+				     at.p,
+				     dl.p,
+				     sf,
+				     stt,
+				     r->account ? by : "",
+				     r->churn ? r->churn : ""};
 		table_add_row(t, row);
 		buf_free(&af);
 		buf_free(&at);

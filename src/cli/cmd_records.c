@@ -10,19 +10,19 @@
 
 /* Columns of `ls` in table form; json/csv/tsv list every field. */
 static const char *const default_columns[ENT__COUNT][10] = {
-	[ENT_account] = {"name", "parent", "industry", "province", "city", "kam", "key", "strategic"},
-	[ENT_account_year] = {"account", "year", "budget", "revenue", "margin"},
-	[ENT_contact] = {"name", "title", "department", "phone", "email", "reports_to"},
-	[ENT_account_contact] = {"account", "contact", "role", "influence", "attitude", "owner_a", "owner_b", "key"},
-	[ENT_influence] = {"from", "to", "kind", "strength"},
-	[ENT_staff] = {"name", "login", "function", "region", "role"},
-	[ENT_team] = {"staff", "account", "opportunity", "team_role", "phase"},
-	[ENT_opportunity] = {"account", "year", "title", "stage", "amount", "probability", "decision_date", "status"},
-	[ENT_opp_contact] = {"opportunity", "contact", "buying_role", "primary"},
-	[ENT_activity] = {"account", "date", "type", "title", "opportunity", "budget", "status"},
-	[ENT_complaint] = {"account", "opened", "severity", "status", "resolved"},
-	[ENT_plan] = {"account", "year"},
-	[ENT_plan_action] = {"account", "year", "goal", "action", "owner", "due", "status"},
+    [ENT_account] = {"name", "parent", "industry", "province", "city", "kam", "key", "strategic"},
+    [ENT_account_year] = {"account", "year", "budget", "revenue", "margin"},
+    [ENT_contact] = {"name", "title", "department", "phone", "email", "reports_to"},
+    [ENT_account_contact] = {"account", "contact", "role", "influence", "attitude", "owner_a", "owner_b", "key"},
+    [ENT_influence] = {"from", "to", "kind", "strength"},
+    [ENT_staff] = {"name", "login", "function", "region", "role"},
+    [ENT_team] = {"staff", "account", "opportunity", "team_role", "phase"},
+    [ENT_opportunity] = {"account", "year", "title", "stage", "amount", "probability", "decision_date", "status"},
+    [ENT_opp_contact] = {"opportunity", "contact", "buying_role", "primary"},
+    [ENT_activity] = {"account", "date", "type", "title", "opportunity", "budget", "status"},
+    [ENT_complaint] = {"account", "opened", "severity", "status", "resolved"},
+    [ENT_plan] = {"account", "year"},
+    [ENT_plan_action] = {"account", "year", "goal", "action", "owner", "due", "status"},
 };
 
 static int entity_index(const struct entity *e)
@@ -426,7 +426,8 @@ int cmd_ls(struct cli *c, int argc, char **argv)
 	int rc = ls_options(&q, argc, argv, &account);
 	struct store *st;
 	struct txn *t = NULL;
-	if (rc || (rc = cli_store(c, 0, &st)) || (rc = store_begin(st, 0, &t) ? cli_fail(c, KAM_ESTORE, "cannot read the database") : 0)) {
+	if (rc || (rc = cli_store(c, 0, &st)) ||
+	    (rc = store_begin(st, 0, &t) ? cli_fail(c, KAM_ESTORE, "cannot read the database") : 0)) {
 		ls_free(&q);
 		return rc;
 	}

@@ -122,7 +122,10 @@ int sync_cmd_export(struct cli *c, int argc, char **argv)
 	rc = sync_export(st, (uint64_t)since, f, &s, &cause);
 	int werr = f == c->out ? fflush(f) : fclose(f);
 	if (werr && !rc)
-		rc = set_cause(&cause, KAM_ESTORE, "cannot write '%s': %s", tmp ? tmp : out ? out : "output",
+		rc = set_cause(&cause, KAM_ESTORE, "cannot write '%s': %s",
+			       tmp   ? tmp
+			       : out ? out
+				     : "output",
 			       strerror(errno));
 	if (tmp && !rc && rename(tmp, out))
 		rc = set_cause(&cause, KAM_ESTORE, "cannot rename '%s': %s", tmp, strerror(errno));

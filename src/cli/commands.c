@@ -133,8 +133,7 @@ static int has_index(const struct entity *e, const char *name)
 	return 0;
 }
 
-int cli_resolve(struct cli *c, struct txn *t, const struct entity *e, const char *ref, uint64_t *id,
-		char **cause)
+int cli_resolve(struct cli *c, struct txn *t, const struct entity *e, const char *ref, uint64_t *id, char **cause)
 {
 	const char *digits = ref[0] == '#' ? ref + 1 : ref;
 	int64_t n;

@@ -39,8 +39,8 @@ struct dtab {
 	const char *what; /* "criterion", "section 'settings'" ... for messages */
 	const struct desc *d;
 	int n;
-	size_t item_size; /* D_MAP items */
-	int direct;       /* D_MAP item given as its first field's value */
+	size_t item_size;         /* D_MAP items */
+	int direct;               /* D_MAP item given as its first field's value */
 	const char *const *moved; /* NULL or pairs old key, new path: hint for an unknown key */
 };
 

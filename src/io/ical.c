@@ -13,16 +13,25 @@ void ical_escape_text(const char *s, struct buf *out)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '\\': buf_adds(out, "\\\\"); break;
-		case ';': buf_adds(out, "\\;"); break;
-		case ',': buf_adds(out, "\\,"); break;
+		case '\\':
+			buf_adds(out, "\\\\");
+			break;
+		case ';':
+			buf_adds(out, "\\;");
+			break;
+		case ',':
+			buf_adds(out, "\\,");
+			break;
 		case '\r':
 			if (s[1] == '\n')
 				s++;
 			buf_adds(out, "\\n");
 			break;
-		case '\n': buf_adds(out, "\\n"); break;
-		default: buf_addc(out, *s);
+		case '\n':
+			buf_adds(out, "\\n");
+			break;
+		default:
+			buf_addc(out, *s);
 		}
 	}
 }
@@ -133,8 +142,7 @@ static int ical_visit_activity(const struct record *r, void *arg)
 	} else {
 		ical_raw_prop(x->out, "DTSTART;VALUE=DATE:%08lld", (long long)date);
 		int64_t days = record_has(r, ACT_DURATION) && r->v[ACT_DURATION].i > 0 ? r->v[ACT_DURATION].i : 1;
-		ical_raw_prop(x->out, "DTEND;VALUE=DATE:%08lld",
-			      (long long)days_to_date(date_to_days(date) + days));
+		ical_raw_prop(x->out, "DTEND;VALUE=DATE:%08lld", (long long)days_to_date(date_to_days(date) + days));
 	}
 	const char *acc = ical_account(x, r->v[ACT_ACCOUNT].i);
 	const char *title = record_has(r, ACT_TITLE) ? r->v[ACT_TITLE].s : r->v[ACT_TYPE].s;

@@ -19,7 +19,7 @@
 struct vc_seg {
 	size_t loff; /* offset in the logical line */
 	int line;
-	int col0;    /* column of loff on that line (2 after a folding space) */
+	int col0; /* column of loff on that line (2 after a folding space) */
 };
 
 struct vc_parser {
@@ -52,7 +52,7 @@ static int vc_cols(const char *s, size_t n)
 }
 
 static void vc_error_at(struct vc_parser *p, int line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void vc_error_at(struct vc_parser *p, int line, int col, const char *fmt, ...)
 {
 	va_list ap;
@@ -526,8 +526,7 @@ static void vc_parse_lines(struct vc_parser *p, const char *data, size_t len)
 	p->last_line = line;
 }
 
-int vcard_parse(const char *name, const char *data, size_t len, struct vcard_contact **out, size_t *n,
-		char **cause)
+int vcard_parse(const char *name, const char *data, size_t len, struct vcard_contact **out, size_t *n, char **cause)
 {
 	struct vc_parser p = {.name = name};
 	*out = NULL;
@@ -752,8 +751,8 @@ static struct record *vc_to_record(const struct vcard_contact *c)
 /* Fill the existing record's empty fields from the card; 1 if anything changed. */
 static int vc_merge(struct record *old, const struct record *card)
 {
-	static const int fields[] = {CONTACT_TITLE, CONTACT_DEPARTMENT, CONTACT_PHONE, CONTACT_EMAIL,
-				     CONTACT_DATES, CONTACT_NOTES};
+	static const int fields[] = {CONTACT_TITLE, CONTACT_DEPARTMENT, CONTACT_PHONE,
+				     CONTACT_EMAIL, CONTACT_DATES,      CONTACT_NOTES};
 	int changed = 0;
 	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
 		int f = fields[i];

@@ -109,8 +109,7 @@ static int decode_fields(struct reader *rd, struct record *r)
 			return -1;
 		uint64_t f = (tag >> 1) - 1;
 		int text = (int)(tag & 1);
-		int known = (tag >> 1) >= 1 && f < (uint64_t)r->ent->nfields &&
-			    is_text(r->ent->fields[f].type) == text;
+		int known = (tag >> 1) >= 1 && f < (uint64_t)r->ent->nfields && is_text(r->ent->fields[f].type) == text;
 		struct value *v = known ? &r->v[f] : NULL;
 		if (text) {
 			char *s;
@@ -199,8 +198,7 @@ static int decode_masked(struct reader *rd, struct record *r, uint64_t mask, str
 			return -1;
 		uint64_t f = (tag >> 1) - 1;
 		int text = (int)(tag & 1);
-		int known = (tag >> 1) >= 1 && f < (uint64_t)r->ent->nfields &&
-			    is_text(r->ent->fields[f].type) == text;
+		int known = (tag >> 1) >= 1 && f < (uint64_t)r->ent->nfields && is_text(r->ent->fields[f].type) == text;
 		if (!seen && (tag >> 1) >= 1 && f > (uint64_t)m.f)
 			return 1;
 		struct value *v = known && wanted(mask, f) ? &r->v[f] : NULL;
@@ -249,7 +247,9 @@ static int decode_reuse(struct record *r, uint64_t id, const void *data, size_t 
 			r->v[f].set = 0, r->v[f].i = 0;
 	r->id = id;
 	int rc = get_varint(&rd, &version) || get_zigzag(&rd, &r->created) || get_zigzag(&rd, &r->updated) ||
-		 skip_str(&rd, &p[0], &n[0]) || skip_str(&rd, &p[1], &n[1]) ? -1 : 0;
+			 skip_str(&rd, &p[0], &n[0]) || skip_str(&rd, &p[1], &n[1])
+		     ? -1
+		     : 0;
 	if (!rc)
 		rc = decode_masked(&rd, r, field_mask, m);
 	r->version = (uint32_t)version;

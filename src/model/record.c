@@ -120,8 +120,8 @@ static int parse_enum(struct record *r, int f, const char *text, char **cause)
 		struct buf b = {0};
 		for (int i = 0; fd->enums[i]; i++)
 			buf_addf(&b, "%s%s", i ? ", " : "", fd->enums[i]);
-		int rc = near ? set_cause(cause, KAM_EINVAL, "%s: '%s' is not one of %s (did you mean '%s'?)",
-					  fd->name, text, b.p, near)
+		int rc = near ? set_cause(cause, KAM_EINVAL, "%s: '%s' is not one of %s (did you mean '%s'?)", fd->name,
+					  text, b.p, near)
 			      : set_cause(cause, KAM_EINVAL, "%s: '%s' is not one of %s", fd->name, text, b.p);
 		buf_free(&b);
 		return rc;
@@ -307,8 +307,8 @@ int record_validate(struct record *r, char **cause)
 {
 	for (int f = 0; f < r->ent->nfields; f++) {
 		const struct field *fd = &r->ent->fields[f];
-		if (fd->flags & FF_REQ && (!r->v[f].set || (r->v[f].s && !*r->v[f].s) ||
-					   (is_text_type(fd->type) && !r->v[f].s)))
+		if (fd->flags & FF_REQ &&
+		    (!r->v[f].set || (r->v[f].s && !*r->v[f].s) || (is_text_type(fd->type) && !r->v[f].s)))
 			return set_cause(cause, KAM_EINVAL, "%s: required field is missing", fd->name);
 		if (fd->type == FT_ENUM && r->v[f].set && enum_index(fd->enums, r->v[f].s) < 0)
 			return set_cause(cause, KAM_EINVAL, "%s: '%s' is not a known value", fd->name, r->v[f].s);

@@ -15,8 +15,8 @@ void record_to_json(const struct record *r, unsigned flags, struct buf *out)
 	struct buf tmp = {0};
 	buf_addc(out, '{');
 	if (flags & JSON_META) {
-		buf_addf(out, "\"id\":%llu,\"version\":%u,\"created\":%lld,\"updated\":%lld",
-			 (unsigned long long)r->id, r->version, (long long)r->created, (long long)r->updated);
+		buf_addf(out, "\"id\":%llu,\"version\":%u,\"created\":%lld,\"updated\":%lld", (unsigned long long)r->id,
+			 r->version, (long long)r->created, (long long)r->updated);
 		buf_adds(out, ",\"updated_by\":");
 		json_add_string(out, r->updated_by ? r->updated_by : "");
 		if (r->ext_id) {

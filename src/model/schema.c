@@ -24,8 +24,7 @@ KAM_ENUMS(KAM_ENUM_DEF)
 #define NONE FF_NONE
 
 #define FIELD_DEF(ID, name, type, flags, enums, ref, help) {name, type, flags, enums, ref, help},
-#define FIELDS_DEF(id, code, name, plural, help)                                                     \
-	static const struct field id##_fields[] = {KAM_FIELDS_##id(FIELD_DEF)};
+#define FIELDS_DEF(id, code, name, plural, help) static const struct field id##_fields[] = {KAM_FIELDS_##id(FIELD_DEF)};
 KAM_ENTITIES(FIELDS_DEF)
 #undef FIELDS_DEF
 #undef FIELD_DEF
@@ -37,16 +36,10 @@ KAM_ENTITIES(FIELDS_DEF)
 KAM_ENTITIES(INDEX_ARRAY)
 #undef INDEX_ARRAY
 
-#define ENTITY_DEF(id, code, name, plural, help)                                                    \
-	static struct entity id##_entity = {code,                                                   \
-					    name,                                                   \
-					    plural,                                                 \
-					    help,                                                   \
-					    id##_fields,                                            \
-					    (int)(sizeof id##_fields / sizeof id##_fields[0]),      \
-					    -1,                                                     \
-					    id##_indexes,                                           \
-					    0};
+#define ENTITY_DEF(id, code, name, plural, help)                                                                       \
+	static struct entity id##_entity = {code, name,         plural,                                                \
+					    help, id##_fields,  (int)(sizeof id##_fields / sizeof id##_fields[0]),     \
+					    -1,   id##_indexes, 0};
 KAM_ENTITIES(ENTITY_DEF)
 #undef ENTITY_DEF
 

@@ -11,7 +11,7 @@
 #include "kam/err.h"
 
 const char *const agenda_section_titles[AG__COUNT] = {
-	"Activities", "Overdue contacts", "Decisions", "To confirm", "Personal dates", "Plan actions due",
+    "Activities", "Overdue contacts", "Decisions", "To confirm", "Personal dates", "Plan actions due",
 };
 
 #define WEEK 7
@@ -36,16 +36,17 @@ struct actx {
 };
 
 /* The fields each lookup or scan reads: decoded into reused records. */
-#define ACC_MASK (FIELD_BIT(ACCOUNT_NAME) | FIELD_BIT(ACCOUNT_KAM) | FIELD_BIT(ACCOUNT_KEY) | FIELD_BIT(ACCOUNT_STRATEGIC))
+#define ACC_MASK                                                                                                       \
+	(FIELD_BIT(ACCOUNT_NAME) | FIELD_BIT(ACCOUNT_KAM) | FIELD_BIT(ACCOUNT_KEY) | FIELD_BIT(ACCOUNT_STRATEGIC))
 #define ACT_MASK                                                                                                       \
-	(FIELD_BIT(ACT_ACCOUNT) | FIELD_BIT(ACT_TYPE) | FIELD_BIT(ACT_TITLE) | FIELD_BIT(ACT_DATE) | FIELD_BIT(ACT_TIME) | \
-	 FIELD_BIT(ACT_STAFF) | FIELD_BIT(ACT_GUESTS) | FIELD_BIT(ACT_DAYS) | FIELD_BIT(ACT_BUDGET) |                  \
-	 FIELD_BIT(ACT_STATUS))
+	(FIELD_BIT(ACT_ACCOUNT) | FIELD_BIT(ACT_TYPE) | FIELD_BIT(ACT_TITLE) | FIELD_BIT(ACT_DATE) |                   \
+	 FIELD_BIT(ACT_TIME) | FIELD_BIT(ACT_STAFF) | FIELD_BIT(ACT_GUESTS) | FIELD_BIT(ACT_DAYS) |                    \
+	 FIELD_BIT(ACT_BUDGET) | FIELD_BIT(ACT_STATUS))
 #define OPP_MASK                                                                                                       \
-	(FIELD_BIT(OPP_ACCOUNT) | FIELD_BIT(OPP_TITLE) | FIELD_BIT(OPP_AMOUNT) | FIELD_BIT(OPP_STAGE) |                  \
+	(FIELD_BIT(OPP_ACCOUNT) | FIELD_BIT(OPP_TITLE) | FIELD_BIT(OPP_AMOUNT) | FIELD_BIT(OPP_STAGE) |                \
 	 FIELD_BIT(OPP_PROBABILITY) | FIELD_BIT(OPP_DECISION) | FIELD_BIT(OPP_STATUS) | FIELD_BIT(OPP_OWNER))
 #define PA_MASK                                                                                                        \
-	(FIELD_BIT(PA_ACCOUNT) | FIELD_BIT(PA_GOAL) | FIELD_BIT(PA_ACTION) | FIELD_BIT(PA_OWNER) | FIELD_BIT(PA_DUE) |   \
+	(FIELD_BIT(PA_ACCOUNT) | FIELD_BIT(PA_GOAL) | FIELD_BIT(PA_ACTION) | FIELD_BIT(PA_OWNER) | FIELD_BIT(PA_DUE) | \
 	 FIELD_BIT(PA_STATUS))
 #define CONTACT_MASK (FIELD_BIT(CONTACT_NAME) | FIELD_BIT(CONTACT_STATUS) | FIELD_BIT(CONTACT_DATES))
 #define LINK_MASK (FIELD_BIT(AC_ACCOUNT) | FIELD_BIT(AC_CONTACT) | FIELD_BIT(AC_KEY))
@@ -226,8 +227,7 @@ static int visit_contact_dates(const struct record *r, void *arg)
 		struct value v = {(int64_t)r->id, NULL, 1};
 		if (store_index_scan_fields(dc->c->t, ENTITY(account_contact), "contact", &v, 1, LINK_MASK, visit_link,
 					    &k) ||
-		    !k.key ||
-		    !in_scope(dc->c, k.account, 0, NULL))
+		    !k.key || !in_scope(dc->c, k.account, 0, NULL))
 			return 0;
 		add(dc->c, AG_DATE, dc->date[d], k.account, r,
 		    xasprintf("%.*s %s", (int)(hit - kind > 0 ? hit - kind - 1 : 0), kind, dc->mmdd[d]));
@@ -275,8 +275,8 @@ static int visit_staff_account(uint64_t id, void *arg)
 {
 	struct staff_contacts *sc = arg;
 	struct value v = {(int64_t)id, NULL, 1};
-	return store_index_scan_fields(sc->c->t, ENTITY(account_contact), "account", &v, 1, LINK_MASK,
-				       visit_staff_link, sc);
+	return store_index_scan_fields(sc->c->t, ENTITY(account_contact), "account", &v, 1, LINK_MASK, visit_staff_link,
+				       sc);
 }
 
 static int scan_dates(struct actx *c)

@@ -114,10 +114,10 @@ static int acc_live(const struct ctx *c, uint64_t id)
 	return a && a->present && !a->archived && (!c->f.account || c->f.account == id);
 }
 
-static void add(struct ctx *c, enum check_id k, uint64_t account, const struct entity *e, uint64_t id,
-		const char *name, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-static void add(struct ctx *c, enum check_id k, uint64_t account, const struct entity *e, uint64_t id,
-		const char *name, const char *fmt, ...)
+static void add(struct ctx *c, enum check_id k, uint64_t account, const struct entity *e, uint64_t id, const char *name,
+		const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void add(struct ctx *c, enum check_id k, uint64_t account, const struct entity *e, uint64_t id, const char *name,
+		const char *fmt, ...)
 {
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 64;
@@ -242,8 +242,8 @@ static void check_brand(struct ctx *c, const struct record *r, uint64_t account)
 		int lead = c->cfg->checks.lead_days;
 		if (end > date_to_days(o->decision) - lead)
 			add(c, CHK_BRAND_AFTER_DECISION, account, ENTITY(activity), r->id, title,
-			    "brand activity %s %s ends %s, not %d days before the decision %s of %s", date_str(date, d1),
-			    title, days_str(end, d2), lead, date_str(o->decision, d3), o->title);
+			    "brand activity %s %s ends %s, not %d days before the decision %s of %s",
+			    date_str(date, d1), title, days_str(end, d2), lead, date_str(o->decision, d3), o->title);
 	}
 	if (!want(c, CHK_BRAND_BUDGET))
 		return;
@@ -348,7 +348,7 @@ static void check_owners(struct ctx *c, const struct record *r, uint64_t account
 	for (int i = 0; i < 2; i++) {
 		const struct staff *s = ab[i] ? dense_get(&c->staff, ab[i]) : NULL;
 		if (s && s->present && s->left)
-			add(c, CHK_AB_OWNERS, account, e, contact, NULL, "%c owner %s has left", "AB"[i], s->name);
+			add(c, CHK_AB_OWNERS, account, e, contact, NULL, "%c owner %s has left", "AB"[i], s -> name);
 	}
 }
 
@@ -461,9 +461,9 @@ static int scan_plan(const struct record *r, void *arg)
 
 /* Required staff functions per team phase (kam_enum_team_phase order). */
 static const char *const phase_needs[][3] = {
-	{"account_manager", "solution", NULL},
-	{"project", "delivery", NULL},
-	{"service", NULL, NULL},
+    {"account_manager", "solution", NULL},
+    {"project", "delivery", NULL},
+    {"service", NULL, NULL},
 };
 
 static void missing_functions(unsigned have, int phase, struct buf *out)
@@ -486,8 +486,9 @@ static void check_opps(struct ctx *c)
 			continue;
 		if (o->status == 0 && o->decision && date_to_days(o->decision) < c->today && want(c, CHK_OPP_OVERDUE))
 			add(c, CHK_OPP_OVERDUE, o->account, ENTITY(opportunity), id, o->title,
-			    "decision %s passed %lld days ago and it is still open (stage %s)", date_str(o->decision, d1),
-			    (long long)(c->today - date_to_days(o->decision)), o->stage ? o->stage : "-");
+			    "decision %s passed %lld days ago and it is still open (stage %s)",
+			    date_str(o->decision, d1), (long long)(c->today - date_to_days(o->decision)),
+			    o->stage ? o->stage : "-");
 		if (o->status == 0 && (o->strategic || acc_tier(c, o->account)) && want(c, CHK_BUYING_ROLES)) {
 			struct buf miss = {0};
 			for (int i = 0; i < 4; i++)
@@ -527,7 +528,8 @@ static void check_accounts(struct ctx *c)
 		    want(c, CHK_PRIVATE_VISITS))
 			add(c, CHK_PRIVATE_VISITS, id, ENTITY(account), id, NULL,
 			    "%d private of %d visits in the last %d days (%d%%), target %d%%", a->privates, a->visits,
-			    cfg->checks.private_visit_window, a->privates * 100 / a->visits, cfg->checks.private_visit_ratio);
+			    cfg->checks.private_visit_window, a->privates * 100 / a->visits,
+			    cfg->checks.private_visit_ratio);
 		if (a->tier == 2 && want(c, CHK_EXEC_MEETING)) {
 			int days = cfg->checks.exec_meeting_days;
 			if (a->last_exec == NO_DAY)
@@ -535,8 +537,8 @@ static void check_accounts(struct ctx *c)
 				    "no executive meeting on record; cadence %d days", days);
 			else if (c->today - a->last_exec > days)
 				add(c, CHK_EXEC_MEETING, id, ENTITY(account), id, NULL,
-				    "last executive meeting %s, %lld days ago; cadence %d days", days_str(a->last_exec, d1),
-				    (long long)(c->today - a->last_exec), days);
+				    "last executive meeting %s, %lld days ago; cadence %d days",
+				    days_str(a->last_exec, d1), (long long)(c->today - a->last_exec), days);
 		}
 		if (a->first_contact && !a->multi && want(c, CHK_SINGLE_THREADED)) {
 			struct record *r = NULL;
@@ -547,7 +549,8 @@ static void check_accounts(struct ctx *c)
 			record_free(r);
 		}
 		if (!a->plan_seen && want(c, CHK_PLAN_SECTIONS))
-			add(c, CHK_PLAN_SECTIONS, id, ENTITY(account), id, NULL, "key account has no plan for %d", c->year);
+			add(c, CHK_PLAN_SECTIONS, id, ENTITY(account), id, NULL, "key account has no plan for %d",
+			    c->year);
 	}
 }
 
@@ -618,8 +621,8 @@ static int run_scans(struct ctx *c)
 		r = scan(c, ENTITY(contact), F(CONTACT_STATUS) | F(CONTACT_CADENCE), scan_contact);
 	if (!r)
 		r = scan(c, ENTITY(opportunity),
-			 with_name(ENTITY(opportunity), F(OPP_STATUS) | F(OPP_STRATEGIC) | F(OPP_ACCOUNT) |
-							    F(OPP_DECISION) | F(OPP_STAGE)),
+			 with_name(ENTITY(opportunity),
+				   F(OPP_STATUS) | F(OPP_STRATEGIC) | F(OPP_ACCOUNT) | F(OPP_DECISION) | F(OPP_STAGE)),
 			 scan_opp);
 	if (!r && want(c, CHK_BUYING_ROLES))
 		r = scan(c, ENTITY(opp_contact), F(OC_OPPORTUNITY) | F(OC_ROLE), scan_opp_contact);

@@ -123,8 +123,8 @@ static char *shift_title(const char *t, int from, int to)
 static struct record *make_draft(const struct record *s, const struct rollover_opts *o)
 {
 	struct record *d = record_new(s->ent);
-	static const int copy[] = {OPP_ACCOUNT, OPP_OFFERING, OPP_BUDGET_LINE, OPP_AMOUNT,      OPP_CURRENCY,
-				   OPP_STRATEGIC, OPP_BUYING_UNIT, OPP_REGION,   OPP_COMPETITORS, OPP_OWNER};
+	static const int copy[] = {OPP_ACCOUNT,   OPP_OFFERING,    OPP_BUDGET_LINE, OPP_AMOUNT,      OPP_CURRENCY,
+				   OPP_STRATEGIC, OPP_BUYING_UNIT, OPP_REGION,      OPP_COMPETITORS, OPP_OWNER};
 	for (size_t i = 0; i < sizeof copy / sizeof copy[0]; i++) {
 		int f = copy[i];
 		if (!record_has(s, f))
@@ -176,8 +176,7 @@ static int roll_one(struct txn *t, struct ro_ctx *c, const struct record *s, str
 	return r;
 }
 
-int plan_rollover(struct store *st, const struct rollover_opts *o, struct rollover_item **out, size_t *n,
-		  char **cause)
+int plan_rollover(struct store *st, const struct rollover_opts *o, struct rollover_item **out, size_t *n, char **cause)
 {
 	*out = NULL;
 	*n = 0;

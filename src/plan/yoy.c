@@ -97,8 +97,8 @@ static int scan_opp(const struct record *r, void *arg)
 	}
 	struct yopp *o = &c->opp[w][c->nopp[w]++];
 	const char *off = txt(r, OPP_OFFERING), *bl = txt(r, OPP_BUDGET_LINE);
-	o->key = !*off && !*bl ? xasprintf("t|%s", record_name(r))
-			       : xasprintf("%s|%s|%s", off, bl, txt(r, OPP_BUYING_UNIT));
+	o->key =
+	    !*off && !*bl ? xasprintf("t|%s", record_name(r)) : xasprintf("%s|%s|%s", off, bl, txt(r, OPP_BUYING_UNIT));
 	o->account = id;
 	o->id = r->id;
 	const char *st = r->v[OPP_STATUS].s;

@@ -6,12 +6,12 @@
 
 #include "kam/err.h"
 
-const char *const report_names[] = {"pipeline", "coverage", "whitespace", "yoy", "pareto", "quadrant",
-				    "allocation", "budget", "retention", NULL};
+const char *const report_names[] = {"pipeline", "coverage",   "whitespace", "yoy",       "pareto",
+				    "quadrant", "allocation", "budget",     "retention", NULL};
 
 typedef int (*report_fn)(struct store *, const struct report_opts *, struct report **, char **);
-static const report_fn report_fns[] = {report_pipeline, report_coverage,   report_whitespace,
-				       report_yoy,      report_pareto,     report_quadrant,
+static const report_fn report_fns[] = {report_pipeline,   report_coverage, report_whitespace,
+				       report_yoy,        report_pareto,   report_quadrant,
 				       report_allocation, report_budget,   report_retention};
 
 struct report *report_new(int ncols, const char *const *headers, const unsigned char *right)

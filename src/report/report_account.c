@@ -16,11 +16,11 @@ enum { COV_CONTACTS, COV_KEY, COV_AB_OK, COV_AB_MISSING, COV_ROLE0, COV__N = COV
 
 struct cov_ctx {
 	int64_t today;
-	unsigned char *key;  /* by account id: 1 key account */
+	unsigned char *key; /* by account id: 1 key account */
 	uint64_t nacc;
 	unsigned char *left; /* by staff id: 1 has left */
 	uint64_t nstaff;
-	int64_t *v;          /* nacc * COV__N */
+	int64_t *v; /* nacc * COV__N */
 };
 
 static int cov_visit_account(const struct record *r, void *arg)
@@ -92,7 +92,8 @@ int report_coverage(struct store *st, const struct report_opts *o, struct report
 		rc = store_scan(t, ENTITY(account_contact), cov_visit_ac, &x);
 	store_abort(t);
 	if (rc == 0) {
-		static const char *const h[] = {"ACCOUNT", "CONTACTS", "KEY", "AB OK", "ECON", "DM", "TECH", "USER", "COACH", "MISSING"};
+		static const char *const h[] = {"ACCOUNT", "CONTACTS", "KEY",  "AB OK", "ECON",
+						"DM",      "TECH",     "USER", "COACH", "MISSING"};
 		static const unsigned char right[] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 0};
 		struct report *rep = report_new(10, h, right);
 		/* columns: economic_buyer, decision_maker, technical, user, coach */
@@ -111,15 +112,17 @@ int report_coverage(struct store *st, const struct report_opts *o, struct report
 				buf_addf(&miss, "%sab:%lld", miss.len ? "," : "", (long long)v[COV_AB_MISSING]);
 			char ab[32];
 			snprintf(ab, sizeof ab, "%lld/%lld", (long long)v[COV_AB_OK], (long long)v[COV_KEY]);
-			const char *cells[10] = {rep_name(&acc, (int64_t)a), rep_int(v[COV_CONTACTS]), rep_int(v[COV_KEY]), ab,
-						 rep_int(v[COV_ROLE0 + 0]), rep_int(v[COV_ROLE0 + 1]),
-						 rep_int(v[COV_ROLE0 + 2]), rep_int(v[COV_ROLE0 + 3]),
-						 rep_int(v[COV_ROLE0 + 4]), miss.len ? miss.p : "-"};
+			const char *cells[10] = {rep_name(&acc, (int64_t)a), rep_int(v[COV_CONTACTS]),
+						 rep_int(v[COV_KEY]),        ab,
+						 rep_int(v[COV_ROLE0 + 0]),  rep_int(v[COV_ROLE0 + 1]),
+						 rep_int(v[COV_ROLE0 + 2]),  rep_int(v[COV_ROLE0 + 3]),
+						 rep_int(v[COV_ROLE0 + 4]),  miss.len ? miss.p : "-"};
 			report_add_row(rep, cells);
 			buf_free(&miss);
 		}
-		buf_adds(&rep->notes, "key accounts; AB OK: key contacts with distinct A and B owners who have not left; "
-				      "MISSING: roles nobody holds, ab:N key contacts without proper A/B owners\n");
+		buf_adds(&rep->notes,
+			 "key accounts; AB OK: key contacts with distinct A and B owners who have not left; "
+			 "MISSING: roles nobody holds, ab:N key contacts without proper A/B owners\n");
 		*out = rep;
 	} else {
 		set_cause(cause, rc, "cannot read accounts and contacts");
@@ -138,9 +141,9 @@ struct opp_row {
 	int64_t account, year, decision, amount;
 	const char *offering; /* into strings of the list */
 	const char *unit;
-	char status;          /* 'o', 'w', 'l' */
+	char status; /* 'o', 'w', 'l' */
 	int strategic;
-	char *competitor;     /* first competitor named, or NULL */
+	char *competitor; /* first competitor named, or NULL */
 };
 
 struct opp_list {
@@ -166,7 +169,8 @@ static int opp_collect(const struct record *r, void *arg)
 	o->decision = r->v[OPP_DECISION].i;
 	o->amount = r->v[OPP_AMOUNT].i;
 	o->offering = xstrdup(record_has(r, OPP_OFFERING) && *r->v[OPP_OFFERING].s ? r->v[OPP_OFFERING].s : "(none)");
-	o->unit = xstrdup(record_has(r, OPP_BUYING_UNIT) && *r->v[OPP_BUYING_UNIT].s ? r->v[OPP_BUYING_UNIT].s : "(all)");
+	o->unit =
+	    xstrdup(record_has(r, OPP_BUYING_UNIT) && *r->v[OPP_BUYING_UNIT].s ? r->v[OPP_BUYING_UNIT].s : "(all)");
 	const char *s = record_has(r, OPP_STATUS) ? r->v[OPP_STATUS].s : "open";
 	o->status = s[0] == 'w' ? 'w' : s[0] == 'l' ? 'l' : 'o';
 	o->strategic = (int)r->v[OPP_STRATEGIC].i;
@@ -250,7 +254,7 @@ int report_whitespace(struct store *st, const struct report_opts *o, struct repo
 		h[2 + i] = offers.keys[i];
 	struct report *rep = report_new(ncols, h, NULL);
 	char **cells = xcalloc((size_t)ncols, sizeof *cells);
-	char (*tmp)[64] = xcalloc((size_t)ncols, sizeof *tmp);
+	char(*tmp)[64] = xcalloc((size_t)ncols, sizeof *tmp);
 	for (size_t i = 0; i < l.n;) {
 		size_t j = i;
 		for (int c = 2; c < ncols; c++)
@@ -376,7 +380,8 @@ static void yoy_classify(const struct opp_row *v, size_t n, int64_t year, int64_
 			c[YV_SLIPPED]++;
 		int before = 0, won_before = 0;
 		for (size_t k = 0; k < n; k++)
-			if (v[k].year == year - 1 && !strcmp(v[k].offering, o->offering) && !strcmp(v[k].unit, o->unit)) {
+			if (v[k].year == year - 1 && !strcmp(v[k].offering, o->offering) &&
+			    !strcmp(v[k].unit, o->unit)) {
 				before = 1;
 				won_before |= v[k].status == 'w';
 			}
@@ -417,26 +422,40 @@ int report_yoy(struct store *st, const struct report_opts *o, struct report **ou
 			i = j;
 			if (!ay.has[a] && !any)
 				continue;
-			int64_t rp = ay_rev(&ay, a, 1), rc2 = ay_rev(&ay, a, 0), bp = ay_bud(&ay, a, 1), bc = ay_bud(&ay, a, 0);
+			int64_t rp = ay_rev(&ay, a, 1), rc2 = ay_rev(&ay, a, 0), bp = ay_bud(&ay, a, 1),
+				bc = ay_bud(&ay, a, 0);
 			tot[0] += rp, tot[1] += rc2, tot[2] += bp, tot[3] += bc;
 			for (int k = 0; k < YV__N; k++)
 				tot[4 + k] += c[k];
-			const char *cells[11] = {rep_name(&acc, (int64_t)a), rep_money(rp), rep_money(rc2), rep_money(rc2 - rp),
+			const char *cells[11] = {rep_name(&acc, (int64_t)a),
+						 rep_money(rp),
+						 rep_money(rc2),
+						 rep_money(rc2 - rp),
 						 bp ? rep_pct(rep_share((double)rp, (double)bp)) : "-",
 						 bc ? rep_pct(rep_share((double)rc2, (double)bc)) : "-",
-						 rep_int(c[YV_KEPT]), rep_int(c[YV_WON]), rep_int(c[YV_LOST]),
-						 rep_int(c[YV_NEW]), rep_int(c[YV_SLIPPED])};
+						 rep_int(c[YV_KEPT]),
+						 rep_int(c[YV_WON]),
+						 rep_int(c[YV_LOST]),
+						 rep_int(c[YV_NEW]),
+						 rep_int(c[YV_SLIPPED])};
 			report_add_row(rep, cells);
 		}
-		const char *cells[11] = {"TOTAL", rep_money(tot[0]), rep_money(tot[1]), rep_money(tot[1] - tot[0]),
+		const char *cells[11] = {"TOTAL",
+					 rep_money(tot[0]),
+					 rep_money(tot[1]),
+					 rep_money(tot[1] - tot[0]),
 					 tot[2] ? rep_pct(rep_share((double)tot[0], (double)tot[2])) : "-",
 					 tot[3] ? rep_pct(rep_share((double)tot[1], (double)tot[3])) : "-",
-					 rep_int(tot[4 + YV_KEPT]), rep_int(tot[4 + YV_WON]), rep_int(tot[4 + YV_LOST]),
-					 rep_int(tot[4 + YV_NEW]), rep_int(tot[4 + YV_SLIPPED])};
+					 rep_int(tot[4 + YV_KEPT]),
+					 rep_int(tot[4 + YV_WON]),
+					 rep_int(tot[4 + YV_LOST]),
+					 rep_int(tot[4 + YV_NEW]),
+					 rep_int(tot[4 + YV_SLIPPED])};
 		report_add_row(rep, cells);
-		buf_adds(&rep->notes, "SOW: share of wallet (revenue / customer budget); KEPT: won again after a win the "
-				      "year before (also in WON); NEW: offering new to that buying unit; SLIPPED: open with "
-				      "the decision date moved past the year\n");
+		buf_adds(&rep->notes,
+			 "SOW: share of wallet (revenue / customer budget); KEPT: won again after a win the "
+			 "year before (also in WON); NEW: offering new to that buying unit; SLIPPED: open with "
+			 "the decision date moved past the year\n");
 		*out = rep;
 	}
 	opp_list_free(&l);
@@ -488,8 +507,14 @@ int report_retention(struct store *st, const struct report_opts *o, struct repor
 				risk = "medium", why = "declining";
 			char ys[16];
 			snprintf(ys, sizeof ys, "%d%s", years, years == YEARS_BACK ? "+" : "");
-			const char *cells[8] = {rep_name(&acc, (int64_t)a), ys, rep_money(r2), rep_money(r1), rep_money(r0),
-						trend, risk, why};
+			const char *cells[8] = {rep_name(&acc, (int64_t)a),
+						ys,
+						rep_money(r2),
+						rep_money(r1),
+						rep_money(r0),
+						trend,
+						risk,
+						why};
 			report_add_row(rep, cells);
 		}
 		*out = rep;

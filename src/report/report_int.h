@@ -29,7 +29,7 @@ struct rep_groups {
 };
 void rep_groups_init(struct rep_groups *g, int nvals);
 int64_t *rep_group(struct rep_groups *g, const char *key); /* created with zeros */
-void rep_groups_sort(struct rep_groups *g);                 /* by key (slots invalidated) */
+void rep_groups_sort(struct rep_groups *g);                /* by key (slots invalidated) */
 void rep_groups_free(struct rep_groups *g);
 
 /* Formatted money (cents) and percent in rotating static buffers: valid for

@@ -25,7 +25,8 @@ struct pipe_ctx {
 static const char *pipe_key(struct pipe_ctx *x, const struct record *r, char *tmp, size_t n)
 {
 	switch (x->by) {
-	case BY_STAGE: return record_has(r, OPP_STAGE) ? r->v[OPP_STAGE].s : "(none)";
+	case BY_STAGE:
+		return record_has(r, OPP_STAGE) ? r->v[OPP_STAGE].s : "(none)";
 	case BY_OWNER: {
 		const char *s = rep_name(&x->staff, r->v[OPP_OWNER].i);
 		return *s ? s : "(none)";
@@ -36,7 +37,8 @@ static const char *pipe_key(struct pipe_ctx *x, const struct record *r, char *tm
 		snprintf(tmp, n, "%lld-Q%lld", (long long)(r->v[OPP_DECISION].i / 10000),
 			 (long long)((r->v[OPP_DECISION].i / 100 % 100 - 1) / 3 + 1));
 		return tmp;
-	case BY_OFFERING: return record_has(r, OPP_OFFERING) && *r->v[OPP_OFFERING].s ? r->v[OPP_OFFERING].s : "(none)";
+	case BY_OFFERING:
+		return record_has(r, OPP_OFFERING) && *r->v[OPP_OFFERING].s ? r->v[OPP_OFFERING].s : "(none)";
 	}
 	return "";
 }
@@ -73,8 +75,13 @@ static int pipe_visit(const struct record *r, void *arg)
 
 static void pipe_row(struct report *rep, const char *key, const int64_t *v)
 {
-	const char *cells[8] = {key, rep_int(v[PV_OPEN_N]), rep_money(v[PV_OPEN_AMT]), rep_money(v[PV_WEIGHTED]),
-				rep_int(v[PV_WON_N]), rep_money(v[PV_WON_AMT]), rep_int(v[PV_LOST_N]),
+	const char *cells[8] = {key,
+				rep_int(v[PV_OPEN_N]),
+				rep_money(v[PV_OPEN_AMT]),
+				rep_money(v[PV_WEIGHTED]),
+				rep_int(v[PV_WON_N]),
+				rep_money(v[PV_WON_AMT]),
+				rep_int(v[PV_LOST_N]),
 				rep_money(v[PV_LOST_AMT])};
 	report_add_row(rep, cells);
 }
@@ -101,7 +108,8 @@ int report_pipeline(struct store *st, const struct report_opts *o, struct report
 		return set_cause(cause, KAM_EINVAL, "pipeline --by must be stage, owner, quarter or offering");
 	x.by = (enum pipe_by)by;
 	for (int i = 0; kam_enum_opp_stage[i] && i < 16; i++) {
-		const struct conf_label *l = o->cfg ? conf_enum_value(o->cfg, kam_enum_opp_stage, kam_enum_opp_stage[i]) : NULL;
+		const struct conf_label *l =
+		    o->cfg ? conf_enum_value(o->cfg, kam_enum_opp_stage, kam_enum_opp_stage[i]) : NULL;
 		x.stage_prob[i] = l ? l->probability : 0;
 	}
 	rep_groups_init(&x.g, PV__N);
@@ -118,18 +126,23 @@ int report_pipeline(struct store *st, const struct report_opts *o, struct report
 	 * only the fields the report reads are decoded, into one reused record. */
 	uint64_t mask = FIELD_BIT(OPP_YEAR) | FIELD_BIT(OPP_AMOUNT) | FIELD_BIT(OPP_STATUS) |
 			FIELD_BIT(OPP_PROBABILITY) | FIELD_BIT(OPP_STAGE);
-	mask |= x.by == BY_OWNER ? FIELD_BIT(OPP_OWNER) : x.by == BY_QUARTER ? FIELD_BIT(OPP_DECISION)
-			 : x.by == BY_OFFERING ? FIELD_BIT(OPP_OFFERING) : 0;
+	mask |= x.by == BY_OWNER      ? FIELD_BIT(OPP_OWNER)
+		: x.by == BY_QUARTER  ? FIELD_BIT(OPP_DECISION)
+		: x.by == BY_OFFERING ? FIELD_BIT(OPP_OFFERING)
+				      : 0;
 	if (rc == 0)
 		rc = store_scan_match(t, ENTITY(opportunity), mask, OPP_YEAR, o->year, pipe_visit, &x);
 	store_abort(t);
 	if (rc == 0) {
-		static const char *const h[] = {"STAGE", "OPEN", "AMOUNT", "WEIGHTED", "WON", "WON AMOUNT", "LOST", "LOST AMOUNT"};
+		static const char *const h[] = {"STAGE", "OPEN",       "AMOUNT", "WEIGHTED",
+						"WON",   "WON AMOUNT", "LOST",   "LOST AMOUNT"};
 		static const unsigned char right[] = {0, 1, 1, 1, 1, 1, 1, 1};
 		struct report *rep = report_new(8, h, right);
 		free(rep->headers[0]);
-		rep->headers[0] = xstrdup(x.by == BY_STAGE ? "STAGE" : x.by == BY_OWNER ? "OWNER"
-							: x.by == BY_QUARTER ? "QUARTER" : "OFFERING");
+		rep->headers[0] = xstrdup(x.by == BY_STAGE     ? "STAGE"
+					  : x.by == BY_OWNER   ? "OWNER"
+					  : x.by == BY_QUARTER ? "QUARTER"
+							       : "OFFERING");
 		if (x.by != BY_STAGE)
 			rep_groups_sort(&x.g);
 		int64_t tot[PV__N] = {0};

@@ -42,7 +42,8 @@ static const char *val_name(const struct score_set *s, uint64_t id)
 
 static int pareto_cmp(const void *a, const void *b)
 {
-	const struct account_score *x = *(const struct account_score *const *)a, *y = *(const struct account_score *const *)b;
+	const struct account_score *x = *(const struct account_score *const *)a,
+				   *y = *(const struct account_score *const *)b;
 	if (x->revenue != y->revenue)
 		return x->revenue > y->revenue ? -1 : 1;
 	return x->account_id < y->account_id ? -1 : x->account_id > y->account_id;
@@ -103,9 +104,12 @@ int report_pareto(struct store *st, const struct report_opts *o, struct report *
 		cum[i] = rep_share(run, total);
 		abc[i] = v[i]->abc;
 		char cls[2] = {v[i]->abc, 0};
-		const char *cells[6] = {rep_int((int64_t)i + 1), val_name(s, v[i]->account_id),
-					rep_money(llround(v[i]->revenue * 100)), rep_pct(rep_share(v[i]->revenue, total)),
-					rep_pct(cum[i]), cls};
+		const char *cells[6] = {rep_int((int64_t)i + 1),
+					val_name(s, v[i]->account_id),
+					rep_money(llround(v[i]->revenue * 100)),
+					rep_pct(rep_share(v[i]->revenue, total)),
+					rep_pct(cum[i]),
+					cls};
 		report_add_row(rep, cells);
 	}
 	pareto_chart(&rep->chart, cum, abc, s->n, o->cfg);
@@ -203,8 +207,8 @@ struct act_sum {
 struct act_ctx {
 	const struct report_opts *o;
 	uint64_t nacc;
-	struct act_sum *acc;     /* by account id */
-	struct rep_groups *g;    /* budget: by type or quarter, else NULL */
+	struct act_sum *acc;  /* by account id */
+	struct rep_groups *g; /* budget: by type or quarter, else NULL */
 	int by_quarter;
 };
 
@@ -324,7 +328,8 @@ int report_allocation(struct store *st, const struct report_opts *o, struct repo
 		rep_groups_init(&g, AL__N);
 		for (size_t i = 0; i < s->n; i++) {
 			const struct account_score *a = &s->acc[i];
-			const char *key = by_kam ? rep_name(&staff, attr.kam[a->account_id]) : val_name(s, a->account_id);
+			const char *key =
+			    by_kam ? rep_name(&staff, attr.kam[a->account_id]) : val_name(s, a->account_id);
 			char idkey[32];
 			if (!by_kam) { /* accounts may share a name: key by id, label later */
 				snprintf(idkey, sizeof idkey, "%020llu", (unsigned long long)a->account_id);
@@ -338,7 +343,7 @@ int report_allocation(struct store *st, const struct report_opts *o, struct repo
 			v[AL_ACTUAL] += x.acc[a->account_id].actual;
 			v[AL_SHARE1000] += llround(a->visit_share * 1000);
 		}
-		static const char *const h[] = {"ACCOUNT", "REL VALUE", "REC HOURS", "REC SHARE", "ACTIVITIES",
+		static const char *const h[] = {"ACCOUNT",   "REL VALUE",  "REC HOURS",   "REC SHARE", "ACTIVITIES",
 						"ACT SHARE", "REC BUDGET", "ACTUAL COST", "FLAG"};
 		static const unsigned char right[] = {0, 1, 1, 1, 1, 1, 1, 1, 0};
 		struct report *rep = report_new(9, h, right);
@@ -355,13 +360,20 @@ int report_allocation(struct store *st, const struct report_opts *o, struct repo
 			snprintf(rv, sizeof rv, "%.2f", v[AL_RV100] / 100.0);
 			snprintf(hours, sizeof hours, "%.1f", v[AL_HOURS100] / 100.0);
 			const char *label = by_kam ? g.keys[i] : val_name(s, strtoull(g.keys[i], NULL, 10));
-			const char *cells[9] = {label, rv, hours, rep_pct(rec_share), rep_int(v[AL_N]), rep_pct(act_share),
-						rep_money(v[AL_REC_BUDGET]), rep_money(v[AL_ACTUAL]),
+			const char *cells[9] = {label,
+						rv,
+						hours,
+						rep_pct(rec_share),
+						rep_int(v[AL_N]),
+						rep_pct(act_share),
+						rep_money(v[AL_REC_BUDGET]),
+						rep_money(v[AL_ACTUAL]),
 						total_n ? val_flag(act_share, rec_share) : "-"};
 			report_add_row(rep, cells);
 		}
-		buf_addf(&rep->notes, "%lld activities in %d, actual cost %s; FLAG compares the activity share with the "
-				      "recommended visit share (over: > 1.5x, under: < 0.5x)\n",
+		buf_addf(&rep->notes,
+			 "%lld activities in %d, actual cost %s; FLAG compares the activity share with the "
+			 "recommended visit share (over: > 1.5x, under: < 0.5x)\n",
 			 (long long)total_n, o->year, rep_money(total_cost));
 		rep_groups_free(&g);
 		*out = rep;
@@ -416,8 +428,8 @@ int report_budget(struct store *st, const struct report_opts *o, struct report *
 		}
 	}
 	if (rc == 0) {
-		static const char *const h[] = {"GROUP", "EVENTS", "ESTIMATED", "ACTUAL", "RECOMMENDED", "EST SHARE",
-						"REC SHARE", "FLAG"};
+		static const char *const h[] = {"GROUP",       "EVENTS",    "ESTIMATED", "ACTUAL",
+						"RECOMMENDED", "EST SHARE", "REC SHARE", "FLAG"};
 		static const unsigned char right[] = {0, 1, 1, 1, 1, 1, 1, 0};
 		struct report *rep = report_new(8, h, right);
 		free(rep->headers[0]);
@@ -435,16 +447,29 @@ int report_budget(struct store *st, const struct report_opts *o, struct report *
 			double es = rep_share((double)v[BV_EST], (double)tot[BV_EST]);
 			double rs = rep_share((double)v[BV_REC], (double)tot[BV_REC]);
 			int has_rec = !x.g;
-			const char *cells[8] = {label, rep_int(v[BV_N]), rep_money(v[BV_EST]), rep_money(v[BV_ACTUAL]),
-						has_rec ? rep_money(v[BV_REC]) : "-", rep_pct(es), has_rec ? rep_pct(rs) : "-",
+			const char *cells[8] = {label,
+						rep_int(v[BV_N]),
+						rep_money(v[BV_EST]),
+						rep_money(v[BV_ACTUAL]),
+						has_rec ? rep_money(v[BV_REC]) : "-",
+						rep_pct(es),
+						has_rec ? rep_pct(rs) : "-",
 						has_rec && tot[BV_EST] ? val_flag(es, rs) : "-"};
 			report_add_row(rep, cells);
 		}
-		const char *cells[8] = {"TOTAL", rep_int(tot[BV_N]), rep_money(tot[BV_EST]), rep_money(tot[BV_ACTUAL]),
-					x.g ? "-" : rep_money(tot[BV_REC]), "100.0%", x.g ? "-" : "100.0%", "-"};
+		const char *cells[8] = {"TOTAL",
+					rep_int(tot[BV_N]),
+					rep_money(tot[BV_EST]),
+					rep_money(tot[BV_ACTUAL]),
+					x.g ? "-" : rep_money(tot[BV_REC]),
+					"100.0%",
+					x.g ? "-" : "100.0%",
+					"-"};
 		report_add_row(rep, cells);
-		buf_addf(&rep->notes, "brand activities of %d; FLAG compares the estimated share with the share "
-				      "recommended by relative value (over: > 1.5x, under: < 0.5x)\n", o->year);
+		buf_addf(&rep->notes,
+			 "brand activities of %d; FLAG compares the estimated share with the share "
+			 "recommended by relative value (over: > 1.5x, under: < 0.5x)\n",
+			 o->year);
 		*out = rep;
 	} else {
 		set_cause(cause, rc, "cannot read activities");

@@ -570,8 +570,8 @@ int store_scan_fields(struct txn *t, const struct entity *e, uint64_t field_mask
 	return store_scan_masked(t, e, field_mask, -1, 0, fn, arg);
 }
 
-int store_scan_match(struct txn *t, const struct entity *e, uint64_t field_mask, int match_field,
-		     int64_t match_value, store_visit_fn fn, void *arg)
+int store_scan_match(struct txn *t, const struct entity *e, uint64_t field_mask, int match_field, int64_t match_value,
+		     store_visit_fn fn, void *arg)
 {
 	if (match_field < 0)
 		return KAM_EINVAL;

@@ -107,9 +107,9 @@ static void test_sections_and_order(void **state)
 	struct agenda a;
 	assert_int_equal(agenda_build(x->st, x->cfg, &o, &a, NULL), 0);
 	const char *want[][2] = {
-		{"Activities", "Morning"}, {"Activities", "Afternoon"}, {"Overdue contacts", "Six"},
-		{"Overdue contacts", "Seven"}, {"Decisions", "KeyLater"}, {"Decisions", "SmallSoon"},
-		{"Personal dates", "Six"},
+	    {"Activities", "Morning"},     {"Activities", "Afternoon"}, {"Overdue contacts", "Six"},
+	    {"Overdue contacts", "Seven"}, {"Decisions", "KeyLater"},   {"Decisions", "SmallSoon"},
+	    {"Personal dates", "Six"},
 	};
 	size_t nw = sizeof want / sizeof want[0];
 	for (size_t i = 0; i < a.n && i < nw; i++) {
@@ -183,9 +183,9 @@ static void test_staff_dates(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test_setup_teardown(test_staff_dates, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_sections_and_order, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_staff_and_days, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_staff_dates, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_sections_and_order, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_staff_and_days, setup, teardown),
 };
 
 int main(void)

@@ -140,14 +140,17 @@ static void test_calendar(void **state)
 	char *cause = NULL;
 	assert_int_equal(store_open(&st, dir, STORE_CREATE, &cause), 0);
 	add(st, ENTITY(account), (const char *[]){"name", "Acme; Widgets, Inc", NULL});
-	add(st, ENTITY(activity), (const char *[]){"account", "1", "type", "company_visit", "title", "Kick-off",
-						 "date", "2026-12-01", "time", "09:30", NULL});
-	add(st, ENTITY(activity), (const char *[]){"account", "1", "type", "exhibition", "title", "Old fair",
-						 "date", "2026-01-10", NULL});
-	add(st, ENTITY(activity), (const char *[]){"account", "1", "type", "exhibition", "title", "Expo",
-						 "date", "2026-12-10", "duration_days", "3", NULL});
-	add(st, ENTITY(opportunity), (const char *[]){"account", "1", "year", "2027", "title", "Core network",
-						    "decision_date", "2027-03-31", "amount", "1000", NULL});
+	add(st, ENTITY(activity),
+	    (const char *[]){"account", "1", "type", "company_visit", "title", "Kick-off", "date", "2026-12-01", "time",
+			     "09:30", NULL});
+	add(st, ENTITY(activity),
+	    (const char *[]){"account", "1", "type", "exhibition", "title", "Old fair", "date", "2026-01-10", NULL});
+	add(st, ENTITY(activity),
+	    (const char *[]){"account", "1", "type", "exhibition", "title", "Expo", "date", "2026-12-10",
+			     "duration_days", "3", NULL});
+	add(st, ENTITY(opportunity),
+	    (const char *[]){"account", "1", "year", "2027", "title", "Core network", "decision_date", "2027-03-31",
+			     "amount", "1000", NULL});
 	setenv("KAM_TODAY", "2026-11-23", 1);
 	char *text = NULL;
 	size_t len = 0;
@@ -174,10 +177,10 @@ static void test_calendar(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_fold_ascii),
-		cmocka_unit_test(test_fold_utf8),
-		cmocka_unit_test(test_calendar),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_fold_ascii),
+	    cmocka_unit_test(test_fold_utf8),
+	    cmocka_unit_test(test_calendar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -191,9 +191,12 @@ static void test_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_schema_tables),    cmocka_unit_test(test_parse_and_format),
-		cmocka_unit_test(test_validate),         cmocka_unit_test(test_codec_round_trip),
-		cmocka_unit_test(test_codec_skips_unknown_fields), cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_schema_tables),
+	    cmocka_unit_test(test_parse_and_format),
+	    cmocka_unit_test(test_validate),
+	    cmocka_unit_test(test_codec_round_trip),
+	    cmocka_unit_test(test_codec_skips_unknown_fields),
+	    cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

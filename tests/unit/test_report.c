@@ -65,8 +65,8 @@ static int setup(void **state)
 		fail_msg("defaults: %s", cause);
 	f->o = (struct report_opts){.year = 2026, .today = 20261123, .cfg = f->cfg};
 	struct store *st = f->st;
-	ADD(st, "staff", "name", "Ann");                       /* 1 */
-	ADD(st, "staff", "name", "Bob", "status", "left");     /* 2 */
+	ADD(st, "staff", "name", "Ann");                                                     /* 1 */
+	ADD(st, "staff", "name", "Bob", "status", "left");                                   /* 2 */
 	ADD(st, "account", "name", "Alpha", "key", "true", "kam", "1", "province", "North"); /* 1 */
 	ADD(st, "account", "name", "Beta", "kam", "1", "province", "South");                 /* 2 */
 	ADD(st, "account_year", "account", "1", "year", "2024", "revenue", "300");
@@ -160,15 +160,15 @@ static void test_yoy(void **state)
 	assert_string_equal(report_cell(r, (size_t)a, 3), "-100.00");
 	assert_string_equal(report_cell(r, (size_t)a, 4), "20.0%"); /* 200 / 1000 */
 	assert_string_equal(report_cell(r, (size_t)a, 5), "10.0%");
-	assert_string_equal(report_cell(r, (size_t)a, 6), "1");     /* kept: core */
-	assert_string_equal(report_cell(r, (size_t)a, 7), "1");     /* won */
-	assert_string_equal(report_cell(r, (size_t)a, 8), "0");     /* lost */
-	assert_string_equal(report_cell(r, (size_t)a, 9), "1");     /* new: svc */
-	assert_string_equal(report_cell(r, (size_t)a, 10), "1");    /* slipped: svc to 2027 */
-	assert_string_equal(report_cell(r, (size_t)b, 6), "0");     /* lost twice: not kept */
+	assert_string_equal(report_cell(r, (size_t)a, 6), "1");  /* kept: core */
+	assert_string_equal(report_cell(r, (size_t)a, 7), "1");  /* won */
+	assert_string_equal(report_cell(r, (size_t)a, 8), "0");  /* lost */
+	assert_string_equal(report_cell(r, (size_t)a, 9), "1");  /* new: svc */
+	assert_string_equal(report_cell(r, (size_t)a, 10), "1"); /* slipped: svc to 2027 */
+	assert_string_equal(report_cell(r, (size_t)b, 6), "0");  /* lost twice: not kept */
 	assert_string_equal(report_cell(r, (size_t)b, 8), "1");
 	assert_string_equal(report_cell(r, (size_t)b, 9), "0");
-	assert_string_equal(report_cell(r, (size_t)b, 4), "-");     /* no budget */
+	assert_string_equal(report_cell(r, (size_t)b, 4), "-"); /* no budget */
 	report_free(r);
 }
 
@@ -218,7 +218,7 @@ static void test_whitespace_coverage(void **state)
 	    "owner_a", "1", "owner_b", "2"); /* B has left */
 	ADD(f->st, "account_contact", "account", "1", "contact", "1", "role", "coach", "end", "2026-01-01");
 	r = run(f, "coverage");
-	assert_int_equal(r->nrows, 1); /* Beta is not a key account */
+	assert_int_equal(r->nrows, 1);                  /* Beta is not a key account */
 	assert_string_equal(report_cell(r, 0, 1), "1"); /* the ended role does not count */
 	assert_string_equal(report_cell(r, 0, 3), "0/1");
 	assert_string_equal(report_cell(r, 0, 9), "dm,tech,user,coach,ab:1");
@@ -268,9 +268,9 @@ static void test_budget_allocation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pipeline),  cmocka_unit_test(test_yoy),
-		cmocka_unit_test(test_retention), cmocka_unit_test(test_whitespace_coverage),
-		cmocka_unit_test(test_budget_allocation),
+	    cmocka_unit_test(test_pipeline),          cmocka_unit_test(test_yoy),
+	    cmocka_unit_test(test_retention),         cmocka_unit_test(test_whitespace_coverage),
+	    cmocka_unit_test(test_budget_allocation),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

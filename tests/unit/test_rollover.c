@@ -214,10 +214,10 @@ static void test_yoy_classification(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-	cmocka_unit_test_setup_teardown(test_yoy_classification, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_candidates_and_idempotence, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_draft_fields, setup, teardown),
-	cmocka_unit_test_setup_teardown(test_bad_years, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_yoy_classification, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_candidates_and_idempotence, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_draft_fields, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_bad_years, setup, teardown),
 };
 
 int main(void)

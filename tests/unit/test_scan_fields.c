@@ -100,8 +100,12 @@ static void test_unset_reads_as_unset(void **state)
 static void test_buffer_reuse_lengths(void **state)
 {
 	(void)state;
-	const char *names[] = {"a", "a much longer name than the first one, well past sixteen bytes", "", "bb",
-			       "中国华信通信集团广东有限公司广州分公司", "c"};
+	const char *names[] = {"a",
+			       "a much longer name than the first one, well past sixteen bytes",
+			       "",
+			       "bb",
+			       "中国华信通信集团广东有限公司广州分公司",
+			       "c"};
 	struct buf b = {0};
 	struct record *r = record_new(ENTITY(contact));
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -276,7 +280,8 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return remove(path);
 }
 
-static const char *const names[] = {"短", "a contact with a rather long name, longer than the buffer", "", "中等长度的名字"};
+static const char *const names[] = {"短", "a contact with a rather long name, longer than the buffer", "",
+				    "中等长度的名字"};
 #define NCONTACTS 4
 
 static int setup(void **state)
@@ -355,9 +360,9 @@ static void test_store_scan_fields(void **state)
 	struct txn *t;
 	struct seen s = {0};
 	assert_int_equal(store_begin(f->st, 0, &t), 0);
-	assert_int_equal(store_scan_fields(t, ENTITY(contact), FIELD_BIT(CONTACT_NAME) | FIELD_BIT(CONTACT_CADENCE),
-					   collect, &s),
-			 0);
+	assert_int_equal(
+	    store_scan_fields(t, ENTITY(contact), FIELD_BIT(CONTACT_NAME) | FIELD_BIT(CONTACT_CADENCE), collect, &s),
+	    0);
 	assert_int_equal(s.n, NCONTACTS);
 	for (int i = 0; i < NCONTACTS; i++) {
 		assert_string_equal(s.name[i], *names[i] ? names[i] : "无名");

@@ -118,7 +118,7 @@ static void test_apple_folded(void **state)
 	assert_null(c[0].department);
 	/* one space removed by unfolding, the second kept */
 	assert_string_equal(c[0].note, "A long note that Apple folds at seventy-five octets so the reader must "
-					"unfold it correctly.");
+				       "unfold it correctly.");
 	vcard_free(c, n);
 }
 
@@ -236,7 +236,7 @@ static void test_import(void **state)
 	fclose(f);
 	if (!strstr(text, "merge contact 1 王小明\nadd contact 2 Anna Smith\n"))
 		fail_msg("output: %s", text);
-	
+
 	assert_non_null(strstr(text, "2 cards: 1 added, 1 merged, 0 unchanged\n"));
 	free(text);
 	assert_int_equal(count_contacts(st), 2);
@@ -273,10 +273,10 @@ static void test_import(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_android_qp),     cmocka_unit_test(test_outlook_escapes),
-		cmocka_unit_test(test_apple_folded),   cmocka_unit_test(test_cjk_v4),
-		cmocka_unit_test(test_broken_positions), cmocka_unit_test(test_inline_errors),
-		cmocka_unit_test(test_import), cmocka_unit_test(test_empty_org_title),
+	    cmocka_unit_test(test_android_qp),       cmocka_unit_test(test_outlook_escapes),
+	    cmocka_unit_test(test_apple_folded),     cmocka_unit_test(test_cjk_v4),
+	    cmocka_unit_test(test_broken_positions), cmocka_unit_test(test_inline_errors),
+	    cmocka_unit_test(test_import),           cmocka_unit_test(test_empty_org_title),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
