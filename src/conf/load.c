@@ -849,8 +849,8 @@ static int read_file(const char *file, char **text, size_t *len, char **cause)
 
 int conf_load_file(const char *file, struct kam_config **out, char **cause)
 {
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	int r = read_file(file, &text, &len, cause);
 	if (r < 0) {
 		*out = NULL;
