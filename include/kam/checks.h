@@ -42,11 +42,17 @@ struct check_filter {
 	uint64_t account; /* 0: all accounts */
 	int check;        /* -1: all checks; a disabled check finds nothing */
 	int64_t today;    /* yyyymmdd; 0: date_today() */
+	uint64_t kam;     /* 0: any; else only the accounts this staff is KAM of */
 };
 
 /* Run the enabled checks in one read txn; each finding carries the severity
  * configured for its check. Findings are sorted by severity, key
- * accounts first, then check, account and record id. */
+ * accounts first, then check, account and record id.
+ *
+ * With an account or a kam in the filter the findings are exactly those of
+ * the whole-database run that concern those accounts (finding.account), but
+ * only their records are read, through the indexes: the cost follows the
+ * accounts asked for, not the size of the database. */
 int checks_run(struct store *st, const struct kam_config *cfg, const struct check_filter *f, struct finding **out,
 	       size_t *n, char **cause);
 void checks_free(struct finding *v, size_t n);

@@ -96,7 +96,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		conf_free(cfg);
 		return rc;
 	}
-	struct check_filter f = {0, -1, 0};
+	struct check_filter f = {0, -1, 0, 0};
 	if (check && (f.check = check_lookup(check)) < 0) {
 		const char *names[CHK__COUNT + 1];
 		for (int i = 0; i < CHK__COUNT; i++)

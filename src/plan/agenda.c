@@ -354,7 +354,7 @@ int agenda_build(struct store *st, const struct kam_config *cfg, const struct ag
 		 char **cause)
 {
 	memset(out, 0, sizeof *out);
-	struct check_filter f = {0, -1, o->today};
+	struct check_filter f = {0, -1, o->today, o->staff}; /* one KAM: only their accounts are read */
 	struct finding *fv = NULL;
 	size_t fn = 0;
 	int r = checks_run(st, cfg, &f, &fv, &fn, cause);

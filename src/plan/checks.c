@@ -1,7 +1,17 @@
-/* KAM planning checks: one read txn, one scan per entity into arrays indexed
- * by id, then the findings. No per-account index lookups: at dataset L
- * (100k accounts, 2M activities) a lookup per account would cost more than
- * the scans themselves. */
+/* KAM planning checks: one read txn, then the findings.
+ *
+ * Whole database: one scan per entity into arrays indexed by id (at dataset
+ * L, 100k accounts and 2M activities, a lookup per account would cost more
+ * than the scans themselves).
+ *
+ * A set of accounts (check_filter.account or .kam): each account's records
+ * are read through the indexes (opportunities by account, activities by
+ * account x date, links, complaints, teams and plans by account), and the
+ * records they point to (staff, contacts, other accounts' opportunities) are
+ * looked up one by one into hash tables. The work grows with the accounts
+ * asked for, not with the database. The only cross-account fact, a key
+ * contact's last contact (any activity naming the contact, whatever its
+ * account), comes from the activity "contacts" index. */
 #include "kam/checks.h"
 
 #include <stdarg.h>
@@ -61,14 +71,81 @@ struct staff {
 	char *name;
 };
 
-/* A dense array indexed by id that grows as ids come in ascending order. */
+/* A dense array indexed by id that grows as ids come in ascending order
+ * (whole-database scans), or, when sparse, an open-addressing hash table of
+ * the few ids a filtered run touches: keys[i] is the id in slot i, 0 for a
+ * free slot. Entries start zeroed; a growing table moves them (do not keep
+ * an entry pointer across an insert into the same table). */
 struct dense {
 	void *v;
 	size_t n, size;
+	uint64_t *keys;
+	size_t used;
+	int sparse;
 };
+
+static size_t slot_of(uint64_t id, size_t n)
+{
+	return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 17) & (n - 1);
+}
+
+static void *sparse_find(const struct dense *d, uint64_t id, size_t *slot)
+{
+	if (!d->n) {
+		*slot = 0;
+		return NULL;
+	}
+	size_t i = slot_of(id, d->n);
+	while (d->keys[i] && d->keys[i] != id)
+		i = (i + 1) & (d->n - 1);
+	*slot = i;
+	return d->keys[i] ? (char *)d->v + i * d->size : NULL;
+}
+
+static void sparse_grow(struct dense *d)
+{
+	struct dense old = *d;
+	d->n = old.n ? 2 * old.n : 64;
+	d->v = xcalloc(d->n, d->size);
+	d->keys = xcalloc(d->n, sizeof *d->keys);
+	for (size_t i = 0; i < old.n; i++) {
+		if (!old.keys[i])
+			continue;
+		size_t j;
+		sparse_find(d, old.keys[i], &j);
+		d->keys[j] = old.keys[i];
+		memcpy((char *)d->v + j * d->size, (char *)old.v + i * d->size, d->size);
+	}
+	free(old.v);
+	free(old.keys);
+}
+
+/* Slot i's id, 0 when the slot holds nothing (ids start at 1). */
+static uint64_t dense_id(const struct dense *d, size_t i)
+{
+	return d->sparse ? d->keys[i] : i;
+}
+
+static void *dense_slot(const struct dense *d, size_t i)
+{
+	return (char *)d->v + i * d->size;
+}
 
 static void *dense_at(struct dense *d, uint64_t id)
 {
+	if (d->sparse) {
+		size_t i;
+		void *e = sparse_find(d, id, &i);
+		if (e)
+			return e;
+		if ((d->used + 1) * 2 > d->n) {
+			sparse_grow(d);
+			sparse_find(d, id, &i);
+		}
+		d->keys[i] = id;
+		d->used++;
+		return dense_slot(d, i);
+	}
 	if (id >= d->n) {
 		size_t n = d->n ? d->n : 1024;
 		while (n <= id)
@@ -82,6 +159,10 @@ static void *dense_at(struct dense *d, uint64_t id)
 
 static void *dense_get(const struct dense *d, uint64_t id) /* NULL if absent */
 {
+	if (d->sparse) {
+		size_t i;
+		return id ? sparse_find(d, id, &i) : NULL;
+	}
 	return id < d->n ? (char *)d->v + id * d->size : NULL;
 }
 
@@ -92,6 +173,11 @@ struct ctx {
 	int64_t today; /* days */
 	int year;
 	struct dense acc, con, opp, staff;
+	int filtered;              /* a set of accounts: sparse tables, index reads */
+	uint64_t *accounts, *opps; /* filtered: the accounts and their opportunities */
+	size_t naccounts, nopps;
+	struct record *rec_staff, *rec_con, *rec_opp, *rec_acc; /* filtered: reused by the lookups */
+	int err;                                                /* filtered: a lookup failed */
 	struct finding *out;
 	size_t n, cap;
 };
@@ -162,6 +248,7 @@ static int scan_staff(const struct record *r, void *arg)
 	s->present = 1;
 	s->left = is_status(r->v[STAFF_STATUS].s, "left");
 	s->function = r->v[STAFF_FUNCTION].s ? enum_index(kam_enum_function, r->v[STAFF_FUNCTION].s) : -1;
+	free(s->name);
 	s->name = xstrdup(record_name(r));
 	return 0;
 }
@@ -202,6 +289,7 @@ static int scan_opp(const struct record *r, void *arg)
 	o->strategic = r->v[OPP_STRATEGIC].i != 0;
 	o->account = (uint64_t)r->v[OPP_ACCOUNT].i;
 	o->decision = record_has(r, OPP_DECISION) ? r->v[OPP_DECISION].i : 0;
+	free(o->title);
 	o->title = xstrdup(record_name(r));
 	int st = r->v[OPP_STAGE].s ? enum_index(kam_enum_opp_stage, r->v[OPP_STAGE].s) : -1;
 	o->stage = st >= 0 ? kam_enum_opp_stage[st] : NULL; /* static storage, outlives the record */
@@ -218,6 +306,86 @@ static int scan_opp_contact(const struct record *r, void *arg)
 	return 0;
 }
 
+/* The fields each entity's callback reads: see run_scans. */
+#define F(f) FIELD_BIT(f)
+static uint64_t with_name(const struct entity *e, uint64_t mask)
+{
+	return e->name_field >= 0 ? mask | FIELD_BIT(e->name_field) : mask;
+}
+static uint64_t staff_mask(void)
+{
+	return with_name(ENTITY(staff), F(STAFF_STATUS) | F(STAFF_FUNCTION));
+}
+#define ACC_FIELDS (F(ACCOUNT_ARCHIVED) | F(ACCOUNT_STRATEGIC) | F(ACCOUNT_KEY))
+#define CON_FIELDS (F(CONTACT_STATUS) | F(CONTACT_CADENCE))
+static uint64_t opp_mask(void)
+{
+	return with_name(ENTITY(opportunity),
+			 F(OPP_STATUS) | F(OPP_STRATEGIC) | F(OPP_ACCOUNT) | F(OPP_DECISION) | F(OPP_STAGE));
+}
+
+/* ---- lookups: a table filled by the scans, or in a filtered run the record
+ * read on first use (an absent record stays absent: present == 0) ---------- */
+
+static void *lookup(struct ctx *c, struct dense *d, struct record *rec, uint64_t mask, store_visit_fn fill, uint64_t id)
+{
+	void *e = dense_get(d, id);
+	if (!c->filtered || e || !id)
+		return e;
+	dense_at(d, id);
+	int r = store_get_fields(c->t, id, mask, rec);
+	if (!r)
+		fill(rec, c);
+	else if (r != KAM_ENOTFOUND && !c->err)
+		c->err = r;
+	return dense_get(d, id);
+}
+
+static struct staff *staff_get(struct ctx *c, uint64_t id)
+{
+	return lookup(c, &c->staff, c->rec_staff, staff_mask(), scan_staff, id);
+}
+
+static struct opp *opp_get(struct ctx *c, uint64_t id)
+{
+	return lookup(c, &c->opp, c->rec_opp, opp_mask(), scan_opp, id);
+}
+
+/* The last contact with one contact: every activity naming it, whatever its
+ * account, as the whole-database activity scan sees them (note_contacts). */
+struct last_ctx {
+	struct ctx *c;
+	int64_t last;
+};
+
+static int visit_last(const struct record *r, void *arg)
+{
+	struct last_ctx *l = arg;
+	if (is_status(r->v[ACT_STATUS].s, "cancelled"))
+		return 0;
+	int64_t day = date_to_days(r->v[ACT_DATE].i);
+	if (day <= l->c->today && day > l->last)
+		l->last = day;
+	return 0;
+}
+
+static const struct con *con_get(struct ctx *c, uint64_t id)
+{
+	int had = dense_get(&c->con, id) != NULL;
+	struct con *k = lookup(c, &c->con, c->rec_con, CON_FIELDS, scan_contact, id);
+	if (!c->filtered || had || !k || !k->present)
+		return k;
+	struct last_ctx l = {c, NO_DAY};
+	struct value v = {(int64_t)id, NULL, 1};
+	int r = store_index_scan_fields(c->t, ENTITY(activity), "contacts", &v, 1, F(ACT_STATUS) | F(ACT_DATE),
+					visit_last, &l);
+	if (r && !c->err)
+		c->err = r;
+	k = dense_get(&c->con, id); /* no insert since: same entry */
+	k->last = l.last;
+	return k;
+}
+
 static int is_brand(const struct ctx *c, const char *type)
 {
 	const struct conf_label *l = type ? conf_enum_value(c->cfg, kam_enum_activity_type, type) : NULL;
@@ -230,7 +398,7 @@ static void check_brand(struct ctx *c, const struct record *r, uint64_t account)
 	const char *title = record_name(r);
 	int64_t date = r->v[ACT_DATE].i;
 	uint64_t oid = record_has(r, ACT_OPPORTUNITY) ? (uint64_t)r->v[ACT_OPPORTUNITY].i : 0;
-	const struct opp *o = oid ? dense_get(&c->opp, oid) : NULL;
+	const struct opp *o = oid ? opp_get(c, oid) : NULL;
 	if (!o || !o->present) {
 		if (want(c, CHK_BRAND_NO_OPP))
 			add(c, CHK_BRAND_NO_OPP, account, ENTITY(activity), r->id, title,
@@ -346,7 +514,7 @@ static void check_owners(struct ctx *c, const struct record *r, uint64_t account
 		add(c, CHK_AB_OWNERS, account, e, contact, NULL, "A and B owner are the same person");
 	uint64_t ab[2] = {a, b};
 	for (int i = 0; i < 2; i++) {
-		const struct staff *s = ab[i] ? dense_get(&c->staff, ab[i]) : NULL;
+		const struct staff *s = ab[i] ? staff_get(c, ab[i]) : NULL;
 		if (s && s->present && s->left)
 			add(c, CHK_AB_OWNERS, account, e, contact, NULL, "%c owner %s has left", "AB"[i], s -> name);
 	}
@@ -360,7 +528,7 @@ static int scan_account_contact(const struct record *r, void *arg)
 		return 0;
 	if (record_has(r, AC_END) && date_to_days(r->v[AC_END].i) < c->today)
 		return 0; /* no longer in the role */
-	const struct con *k = dense_get(&c->con, (uint64_t)r->v[AC_CONTACT].i);
+	const struct con *k = con_get(c, (uint64_t)r->v[AC_CONTACT].i);
 	if (!k || !k->present || k->left)
 		return 0;
 	if (want(c, CHK_AB_OWNERS))
@@ -415,10 +583,10 @@ static int scan_team(const struct record *r, void *arg)
 	struct ctx *c = arg;
 	if (!in_team_now(c, r))
 		return 0;
-	const struct staff *s = dense_get(&c->staff, (uint64_t)r->v[TEAM_STAFF].i);
+	const struct staff *s = staff_get(c, (uint64_t)r->v[TEAM_STAFF].i);
 	unsigned fn = s && s->present && !s->left && s->function >= 0 ? 1u << s->function : 0;
 	int phase = r->v[TEAM_PHASE].s ? enum_index(kam_enum_team_phase, r->v[TEAM_PHASE].s) : 0;
-	struct opp *o = record_has(r, TEAM_OPPORTUNITY) ? dense_get(&c->opp, (uint64_t)r->v[TEAM_OPPORTUNITY].i) : NULL;
+	struct opp *o = record_has(r, TEAM_OPPORTUNITY) ? opp_get(c, (uint64_t)r->v[TEAM_OPPORTUNITY].i) : NULL;
 	if (o && o->present) {
 		o->has_team = 1;
 		o->team_funcs |= fn;
@@ -479,10 +647,10 @@ static void check_opps(struct ctx *c)
 {
 	static const char *const roles[] = {"economic", "user", "technical", "coach"};
 	char d1[16];
-	struct opp *v = c->opp.v;
-	for (uint64_t id = 0; id < c->opp.n; id++) {
-		struct opp *o = &v[id];
-		if (!o->present || !acc_live(c, o->account))
+	for (size_t slot = 0; slot < c->opp.n; slot++) {
+		uint64_t id = dense_id(&c->opp, slot);
+		struct opp *o = dense_slot(&c->opp, slot);
+		if (!id || !o->present || !acc_live(c, o->account))
 			continue;
 		if (o->status == 0 && o->decision && date_to_days(o->decision) < c->today && want(c, CHK_OPP_OVERDUE))
 			add(c, CHK_OPP_OVERDUE, o->account, ENTITY(opportunity), id, o->title,
@@ -514,10 +682,10 @@ static void check_accounts(struct ctx *c)
 {
 	const struct kam_config *cfg = c->cfg;
 	char d1[16];
-	struct acc *v = c->acc.v;
-	for (uint64_t id = 0; id < c->acc.n; id++) {
-		struct acc *a = &v[id];
-		if (!acc_live(c, id))
+	for (size_t slot = 0; slot < c->acc.n; slot++) {
+		uint64_t id = dense_id(&c->acc, slot);
+		struct acc *a = dense_slot(&c->acc, slot);
+		if (!id || !acc_live(c, id))
 			continue;
 		int am = enum_index(kam_enum_function, "account_manager");
 		if (a->has_team && !(a->team_funcs & (1u << am)) && want(c, CHK_TEAM_FUNCTIONS))
@@ -592,20 +760,36 @@ static void ctx_free(struct ctx *c)
 	struct staff *s = c->staff.v;
 	for (size_t i = 0; i < c->staff.n; i++)
 		free(s[i].name);
-	free(c->acc.v);
-	free(c->con.v);
-	free(c->opp.v);
-	free(c->staff.v);
+	struct dense *d[] = {&c->acc, &c->con, &c->opp, &c->staff};
+	for (int i = 0; i < 4; i++) {
+		free(d[i]->v);
+		free(d[i]->keys);
+	}
+	free(c->accounts);
+	free(c->opps);
+	record_free(c->rec_staff);
+	record_free(c->rec_con);
+	record_free(c->rec_opp);
+	record_free(c->rec_acc);
 }
 
 /* Each scan decodes only the fields its callback reads (store_scan_fields:
  * no allocation per row). A field missing here reads as unset: keep the
  * masks in step with the callbacks above. */
-#define F(f) FIELD_BIT(f)
-static uint64_t with_name(const struct entity *e, uint64_t mask)
+static uint64_t act_mask(void)
 {
-	return e->name_field >= 0 ? mask | FIELD_BIT(e->name_field) : mask;
+	return with_name(ENTITY(activity), F(ACT_ACCOUNT) | F(ACT_STATUS) | F(ACT_TYPE) | F(ACT_DATE) |
+					       F(ACT_CONTACTS) | F(ACT_OPPORTUNITY) | F(ACT_DURATION) | F(ACT_GUESTS) |
+					       F(ACT_DAYS) | F(ACT_COST_PER_GUEST_DAY) | F(ACT_FIXED_COST) |
+					       F(ACT_BUDGET));
 }
+#define OC_FIELDS (F(OC_OPPORTUNITY) | F(OC_ROLE))
+#define LINK_FIELDS (F(AC_ACCOUNT) | F(AC_KEY) | F(AC_END) | F(AC_CONTACT) | F(AC_OWNER_A) | F(AC_OWNER_B) | F(AC_ROLE))
+#define CMP_FIELDS (F(CMP_ACCOUNT) | F(CMP_STATUS) | F(CMP_RESOLVED) | F(CMP_SEVERITY) | F(CMP_OPENED))
+#define TEAM_FIELDS (F(TEAM_FROM) | F(TEAM_TO) | F(TEAM_STAFF) | F(TEAM_PHASE) | F(TEAM_OPPORTUNITY) | F(TEAM_ACCOUNT))
+#define PLAN_FIELDS                                                                                                    \
+	(F(PLAN_ACCOUNT) | F(PLAN_YEAR) | F(PLAN_PROFILE) | F(PLAN_DECISION_PROCESS) | F(PLAN_PRODUCT_MIX) |           \
+	 F(PLAN_BENEFITS) | F(PLAN_GOALS))
 
 static int scan(struct ctx *c, const struct entity *e, uint64_t mask, store_visit_fn fn)
 {
@@ -614,45 +798,98 @@ static int scan(struct ctx *c, const struct entity *e, uint64_t mask, store_visi
 
 static int run_scans(struct ctx *c)
 {
-	int r = scan(c, ENTITY(staff), with_name(ENTITY(staff), F(STAFF_STATUS) | F(STAFF_FUNCTION)), scan_staff);
+	int r = scan(c, ENTITY(staff), staff_mask(), scan_staff);
 	if (!r)
-		r = scan(c, ENTITY(account), F(ACCOUNT_ARCHIVED) | F(ACCOUNT_STRATEGIC) | F(ACCOUNT_KEY), scan_account);
+		r = scan(c, ENTITY(account), ACC_FIELDS, scan_account);
 	if (!r)
-		r = scan(c, ENTITY(contact), F(CONTACT_STATUS) | F(CONTACT_CADENCE), scan_contact);
+		r = scan(c, ENTITY(contact), CON_FIELDS, scan_contact);
 	if (!r)
-		r = scan(c, ENTITY(opportunity),
-			 with_name(ENTITY(opportunity),
-				   F(OPP_STATUS) | F(OPP_STRATEGIC) | F(OPP_ACCOUNT) | F(OPP_DECISION) | F(OPP_STAGE)),
-			 scan_opp);
+		r = scan(c, ENTITY(opportunity), opp_mask(), scan_opp);
 	if (!r && want(c, CHK_BUYING_ROLES))
-		r = scan(c, ENTITY(opp_contact), F(OC_OPPORTUNITY) | F(OC_ROLE), scan_opp_contact);
+		r = scan(c, ENTITY(opp_contact), OC_FIELDS, scan_opp_contact);
 	if (!r)
-		r = scan(c, ENTITY(activity),
-			 with_name(ENTITY(activity), F(ACT_ACCOUNT) | F(ACT_STATUS) | F(ACT_TYPE) | F(ACT_DATE) |
-							 F(ACT_CONTACTS) | F(ACT_OPPORTUNITY) | F(ACT_DURATION) |
-							 F(ACT_GUESTS) | F(ACT_DAYS) | F(ACT_COST_PER_GUEST_DAY) |
-							 F(ACT_FIXED_COST) | F(ACT_BUDGET)),
-			 scan_activity);
+		r = scan(c, ENTITY(activity), act_mask(), scan_activity);
 	if (!r && (want(c, CHK_AB_OWNERS) || want(c, CHK_CONTACT_CADENCE)))
-		r = scan(c, ENTITY(account_contact),
-			 F(AC_ACCOUNT) | F(AC_KEY) | F(AC_END) | F(AC_CONTACT) | F(AC_OWNER_A) | F(AC_OWNER_B) |
-			     F(AC_ROLE),
-			 scan_account_contact);
+		r = scan(c, ENTITY(account_contact), LINK_FIELDS, scan_account_contact);
 	if (!r && want(c, CHK_COMPLAINT_SLA))
-		r = scan(c, ENTITY(complaint),
-			 F(CMP_ACCOUNT) | F(CMP_STATUS) | F(CMP_RESOLVED) | F(CMP_SEVERITY) | F(CMP_OPENED),
-			 scan_complaint);
+		r = scan(c, ENTITY(complaint), CMP_FIELDS, scan_complaint);
 	if (!r && want(c, CHK_TEAM_FUNCTIONS))
-		r = scan(c, ENTITY(team),
-			 F(TEAM_FROM) | F(TEAM_TO) | F(TEAM_STAFF) | F(TEAM_PHASE) | F(TEAM_OPPORTUNITY) |
-			     F(TEAM_ACCOUNT),
-			 scan_team);
+		r = scan(c, ENTITY(team), TEAM_FIELDS, scan_team);
 	if (!r && want(c, CHK_PLAN_SECTIONS))
-		r = scan(c, ENTITY(plan),
-			 F(PLAN_ACCOUNT) | F(PLAN_YEAR) | F(PLAN_PROFILE) | F(PLAN_DECISION_PROCESS) |
-			     F(PLAN_PRODUCT_MIX) | F(PLAN_BENEFITS) | F(PLAN_GOALS),
-			 scan_plan);
+		r = scan(c, ENTITY(plan), PLAN_FIELDS, scan_plan);
 	return r;
+}
+
+/* ---- a set of accounts: the same callbacks, fed through the indexes -------- */
+
+static void push_id(uint64_t **v, size_t *n, uint64_t id)
+{
+	if (*n == 0 || (*n >= 16 && (*n & (*n - 1)) == 0)) /* capacity 16, then doubled when full */
+		*v = xrealloc(*v, (*n ? 2 * *n : 16) * sizeof **v);
+	(*v)[(*n)++] = id;
+}
+
+static int collect_account(uint64_t id, void *arg)
+{
+	struct ctx *c = arg;
+	if (!c->f.account || c->f.account == id)
+		push_id(&c->accounts, &c->naccounts, id);
+	return 0;
+}
+
+static int scan_account_opp(const struct record *r, void *arg)
+{
+	struct ctx *c = arg;
+	push_id(&c->opps, &c->nopps, r->id);
+	return scan_opp(r, arg);
+}
+
+/* The records whose REF field `index` is one of ids. */
+static int scan_refs(struct ctx *c, const struct entity *e, const char *index, const uint64_t *ids, size_t n,
+		     uint64_t mask, store_visit_fn fn)
+{
+	int r = 0;
+	for (size_t i = 0; i < n && !r && !c->err; i++) {
+		struct value v = {(int64_t)ids[i], NULL, 1};
+		r = store_index_scan_fields(c->t, e, index, &v, 1, mask, fn, c);
+	}
+	return r ? r : c->err;
+}
+
+static int run_filtered(struct ctx *c)
+{
+	int r = 0;
+	if (c->f.kam) {
+		struct value v = {(int64_t)c->f.kam, NULL, 1};
+		r = store_index_ids(c->t, ENTITY(account), "kam", &v, 1, collect_account, c);
+	} else {
+		push_id(&c->accounts, &c->naccounts, c->f.account);
+	}
+	for (size_t i = 0; i < c->naccounts && !r; i++) {
+		r = store_get_fields(c->t, c->accounts[i], ACC_FIELDS, c->rec_acc);
+		r = r == KAM_ENOTFOUND ? 0 : r ? r : scan_account(c->rec_acc, c);
+	}
+	if (!r) /* an opportunity's other records (roles, team) hang off its id */
+		r = scan_refs(c, ENTITY(opportunity), "account", c->accounts, c->naccounts, opp_mask(),
+			      scan_account_opp);
+	if (!r && want(c, CHK_BUYING_ROLES))
+		r = scan_refs(c, ENTITY(opp_contact), "opportunity", c->opps, c->nopps, OC_FIELDS, scan_opp_contact);
+	if (!r)
+		r = scan_refs(c, ENTITY(activity), "account", c->accounts, c->naccounts, act_mask(), scan_activity);
+	if (!r && (want(c, CHK_AB_OWNERS) || want(c, CHK_CONTACT_CADENCE)))
+		r = scan_refs(c, ENTITY(account_contact), "account", c->accounts, c->naccounts, LINK_FIELDS,
+			      scan_account_contact);
+	if (!r && want(c, CHK_COMPLAINT_SLA))
+		r = scan_refs(c, ENTITY(complaint), "account", c->accounts, c->naccounts, CMP_FIELDS, scan_complaint);
+	/* A team record may name both an opportunity and an account, and be
+	 * read twice: scan_team only sets flags and maxima, so that is harmless. */
+	if (!r && want(c, CHK_TEAM_FUNCTIONS))
+		r = scan_refs(c, ENTITY(team), "opportunity", c->opps, c->nopps, TEAM_FIELDS, scan_team);
+	if (!r && want(c, CHK_TEAM_FUNCTIONS))
+		r = scan_refs(c, ENTITY(team), "account", c->accounts, c->naccounts, TEAM_FIELDS, scan_team);
+	if (!r && want(c, CHK_PLAN_SECTIONS))
+		r = scan_refs(c, ENTITY(plan), "account", c->accounts, c->naccounts, PLAN_FIELDS, scan_plan);
+	return r ? r : c->err;
 }
 #undef F
 
@@ -668,10 +905,20 @@ int checks_run(struct store *st, const struct kam_config *cfg, const struct chec
 	c.con.size = sizeof(struct con);
 	c.opp.size = sizeof(struct opp);
 	c.staff.size = sizeof(struct staff);
+	c.filtered = f->account || f->kam;
+	if (c.filtered) {
+		c.acc.sparse = c.con.sparse = c.opp.sparse = c.staff.sparse = 1;
+		c.rec_staff = record_new(ENTITY(staff));
+		c.rec_con = record_new(ENTITY(contact));
+		c.rec_opp = record_new(ENTITY(opportunity));
+		c.rec_acc = record_new(ENTITY(account));
+	}
 	int r = store_begin(st, 0, &c.t);
-	if (r < 0)
+	if (r < 0) {
+		ctx_free(&c);
 		return set_cause(cause, r, "cannot open a read transaction");
-	r = run_scans(&c);
+	}
+	r = c.filtered ? run_filtered(&c) : run_scans(&c);
 	if (!r) {
 		check_opps(&c);
 		check_accounts(&c);

@@ -17,6 +17,7 @@
 #include "kam/checks.h"
 #include "kam/conf.h"
 #include "kam/err.h"
+#include "kam/gen.h"
 #include "kam/store.h"
 #include "kam/util.h"
 
@@ -88,7 +89,7 @@ static int teardown(void **state)
 /* Findings of one check, as "id" list; returns the count. */
 static size_t run(struct fx *x, enum check_id k, uint64_t *ids, size_t max)
 {
-	struct check_filter f = {0, (int)k, TODAY};
+	struct check_filter f = {0, (int)k, TODAY, 0};
 	struct finding *v = NULL;
 	size_t n = 0;
 	assert_int_equal(checks_run(x->st, x->cfg, &f, &v, &n, NULL), 0);
@@ -293,7 +294,7 @@ static void test_team_functions_and_filter(void **state)
 	assert_int_equal(run(x, CHK_TEAM_FUNCTIONS, ids, 8), 1);
 	assert_int_equal(ids[0], part);
 	/* the account filter keeps account 1's findings only */
-	struct check_filter f = {1, CHK_TEAM_FUNCTIONS, TODAY};
+	struct check_filter f = {1, CHK_TEAM_FUNCTIONS, TODAY, 0};
 	struct finding *v;
 	size_t n;
 	assert_int_equal(checks_run(x->st, x->cfg, &f, &v, &n, NULL), 0);
@@ -307,7 +308,7 @@ static void test_team_functions_and_filter(void **state)
  * last one of k (-1: none). */
 static size_t run_all(struct fx *x, const struct kam_config *cfg, enum check_id k, int *sev)
 {
-	struct check_filter f = {0, -1, TODAY};
+	struct check_filter f = {0, -1, TODAY, 0};
 	struct finding *v = NULL;
 	size_t n = 0, hits = 0;
 	assert_int_equal(checks_run(x->st, cfg, &f, &v, &n, NULL), 0);
@@ -375,6 +376,178 @@ static void test_config_parameters(void **state)
 	assert_int_equal(run(x, CHK_BRAND_AFTER_DECISION, ids, 8), 0);
 }
 
+/* ---- a set of accounts: exactly the whole run's findings for them ---------- */
+
+static int same_finding(const struct finding *a, const struct finding *b)
+{
+	return a->check == b->check && a->severity == b->severity && a->account == b->account &&
+	       a->account_key == b->account_key && a->ent == b->ent && a->id == b->id && !strcmp(a->name, b->name) &&
+	       !strcmp(a->msg, b->msg);
+}
+
+/* The filtered run f gives, in order, the findings of all[] for which
+ * keep[finding.account] is set; returns how many. */
+static size_t assert_subset(struct fx *x, const struct check_filter *f, const struct finding *all, size_t nall,
+			    const unsigned char *keep, size_t nkeep)
+{
+	struct finding *v = NULL;
+	size_t n = 0, k = 0;
+	assert_int_equal(checks_run(x->st, x->cfg, f, &v, &n, NULL), 0);
+	for (size_t i = 0; i < nall; i++) {
+		if (all[i].account >= nkeep || !keep[all[i].account])
+			continue;
+		if (k >= n || !same_finding(&all[i], &v[k]))
+			fail_msg(
+			    "account %llu kam %llu: finding %zu (%s %s:%llu \"%s\") differs from filtered #%zu (%s)",
+			    (unsigned long long)f->account, (unsigned long long)f->kam, i,
+			    check_defs[all[i].check].name, all[i].ent->name, (unsigned long long)all[i].id, all[i].msg,
+			    k, k < n ? v[k].msg : "none");
+		k++;
+	}
+	assert_int_equal(n, k);
+	checks_free(v, n);
+	return k;
+}
+
+static int gen_insert(struct record *r, void *arg)
+{
+	return store_insert(arg, r, NULL);
+}
+
+static int note_kam(const struct record *r, void *arg)
+{
+	uint64_t *kam = arg;
+	if (r->id < 256)
+		kam[r->id] = (uint64_t)r->v[ACCOUNT_KAM].i;
+	return 0;
+}
+
+static void test_filtered_equals_whole(void **state)
+{
+	struct fx *x = *state;
+	struct gen_size size;
+	struct txn *t;
+	assert_int_equal(gen_size_parse("S", &size), 0);
+	assert_true(size.accounts < 256);
+	assert_int_equal(store_begin(x->st, 1, &t), 0);
+	store_txn_set_audit_detail(t, 0);
+	assert_int_equal(gen_run(&size, 1, gen_insert, t, NULL, NULL), 0);
+	assert_int_equal(store_commit(t, NULL), 0);
+	uint64_t kam[256] = {0};
+	assert_int_equal(store_begin(x->st, 0, &t), 0);
+	assert_int_equal(store_scan_fields(t, ENTITY(account), FIELD_BIT(ACCOUNT_KAM), note_kam, kam), 0);
+	store_abort(t);
+
+	struct check_filter f = {0, -1, TODAY, 0};
+	struct finding *all = NULL;
+	size_t nall = 0, hits = 0;
+	assert_int_equal(checks_run(x->st, x->cfg, &f, &all, &nall, NULL), 0);
+	assert_true(nall > 100);
+	/* single accounts, among them the first and the last */
+	const uint64_t accounts[] = {1, 2, 17, 60, 101, 150, size.accounts};
+	for (size_t i = 0; i < sizeof accounts / sizeof *accounts; i++) {
+		unsigned char keep[256] = {0};
+		keep[accounts[i]] = 1;
+		f.account = accounts[i];
+		hits += assert_subset(x, &f, all, nall, keep, 256);
+	}
+	/* the accounts of a few KAMs */
+	f.account = 0;
+	const uint64_t of[] = {1, 40, 90, 170};
+	for (size_t i = 0; i < sizeof of / sizeof *of; i++) {
+		unsigned char keep[256] = {0};
+		f.kam = kam[of[i]];
+		assert_true(f.kam != 0);
+		for (int a = 0; a < 256; a++)
+			keep[a] = kam[a] == f.kam;
+		hits += assert_subset(x, &f, all, nall, keep, 256);
+		/* one check only, and a KAM and an account together */
+		f.check = CHK_CONTACT_CADENCE;
+		struct finding *one = NULL;
+		size_t none = 0;
+		assert_int_equal(checks_run(x->st, x->cfg, &f, &one, &none, NULL), 0);
+		for (size_t j = 0; j < none; j++)
+			assert_int_equal(one[j].check, CHK_CONTACT_CADENCE);
+		checks_free(one, none);
+		f.check = -1;
+		for (uint64_t a = of[i]; a < of[i] + 3; a++) { /* the account if the KAM is its KAM, else nothing */
+			memset(keep, 0, sizeof keep);
+			keep[a] = kam[a] == f.kam;
+			f.account = a;
+			hits += assert_subset(x, &f, all, nall, keep, 256);
+		}
+		f.account = 0;
+	}
+	assert_true(hits > 50);
+	/* a staff who is nobody's KAM: nothing */
+	f.kam = 999999;
+	assert_int_equal(assert_subset(x, &f, all, nall, NULL, 0), 0);
+	checks_free(all, nall);
+}
+
+/* What crosses accounts in a filtered run: a contact key in two accounts and
+ * contacted only at the other one, a brand activity for another account's
+ * opportunity, a team record naming both an account and another account's
+ * opportunity (an opportunity team), an owner who left. */
+static size_t count_of(const struct finding *v, size_t n, enum check_id k, uint64_t account)
+{
+	size_t hits = 0;
+	for (size_t i = 0; i < n; i++)
+		hits += v[i].check == k && v[i].account == account;
+	return hits;
+}
+
+static void test_filtered_across_accounts(void **state)
+{
+	struct fx *x = *state;
+	uint64_t li = add(x, "staff", "name=Li", "function=account_manager", NULL);
+	uint64_t wang = add(x, "staff", "name=Wang", "function=solution", NULL);
+	uint64_t gone = add(x, "staff", "name=Zhao", "status=left", NULL);
+	uint64_t a = add(x, "account", "name=A", "key=true", kv("kam=%s", id_s(li)), NULL);
+	uint64_t b = add(x, "account", "name=B", kv("kam=%s", id_s(wang)), NULL);
+	uint64_t both = add(x, "contact", "name=Both", NULL), never = add(x, "contact", "name=Never", NULL);
+	add(x, "account_contact", kv("account=%s", id_s(b)), kv("contact=%s", id_s(both)), "key=true",
+	    kv("owner_a=%s", id_s(wang)), kv("owner_b=%s", id_s(li)), NULL);
+	add(x, "account_contact", kv("account=%s", id_s(a)), kv("contact=%s", id_s(both)), "key=true",
+	    kv("owner_a=%s", id_s(li)), kv("owner_b=%s", id_s(gone)), NULL);
+	add(x, "account_contact", kv("account=%s", id_s(a)), kv("contact=%s", id_s(never)), "key=true",
+	    kv("owner_a=%s", id_s(li)), kv("owner_b=%s", id_s(wang)), NULL);
+	/* contacted last week, at B only */
+	add(x, "activity", kv("account=%s", id_s(b)), "type=call", "date=2026-11-16", kv("contacts=%s", id_s(both)),
+	    NULL);
+	uint64_t ob = add(x, "opportunity", kv("account=%s", id_s(b)), "year=2027", "title=AtB",
+			  "decision_date=2027-03-31", NULL);
+	add(x, "activity", kv("account=%s", id_s(a)), "type=exhibition", "date=2027-03-30",
+	    kv("opportunity=%s", id_s(ob)), "guests=1", "days=1", "cost_per_guest_day=10", NULL);
+	add(x, "team", kv("staff=%s", id_s(wang)), kv("opportunity=%s", id_s(ob)), kv("account=%s", id_s(a)),
+	    "phase=initiation", NULL);
+	uint64_t ob2 = add(x, "opportunity", kv("account=%s", id_s(b)), "year=2027", "title=AtB2", NULL);
+	add(x, "team", kv("staff=%s", id_s(wang)), kv("opportunity=%s", id_s(ob2)), kv("account=%s", id_s(a)),
+	    "phase=initiation", NULL);
+
+	struct check_filter f = {0, -1, TODAY, 0};
+	struct finding *all = NULL;
+	size_t nall = 0;
+	assert_int_equal(checks_run(x->st, x->cfg, &f, &all, &nall, NULL), 0);
+	assert_int_equal(count_of(all, nall, CHK_CONTACT_CADENCE, a), 1); /* Never only: Both was called */
+	assert_int_equal(count_of(all, nall, CHK_AB_OWNERS, a), 1);       /* Zhao left */
+	assert_int_equal(count_of(all, nall, CHK_BRAND_AFTER_DECISION, a), 1);
+	assert_int_equal(count_of(all, nall, CHK_TEAM_FUNCTIONS, a), 0); /* an opportunity team, not A's */
+	assert_int_equal(count_of(all, nall, CHK_TEAM_FUNCTIONS, b), 2); /* AtB's teams lack an account manager */
+	unsigned char keep[8] = {0};
+	keep[a] = 1;
+	f.account = a;
+	assert_true(assert_subset(x, &f, all, nall, keep, 8) >= 3); /* the four above among them */
+	f.account = 0;
+	f.kam = li;
+	assert_subset(x, &f, all, nall, keep, 8);
+	keep[a] = 0;
+	keep[b] = 1;
+	f.kam = wang;
+	assert_true(assert_subset(x, &f, all, nall, keep, 8) >= 1);
+	checks_free(all, nall);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_brand_after_decision, setup, teardown),
     cmocka_unit_test_setup_teardown(test_brand_no_opportunity_and_budget, setup, teardown),
@@ -387,6 +560,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_team_functions_and_filter, setup, teardown),
     cmocka_unit_test_setup_teardown(test_config_enabled_severity, setup, teardown),
     cmocka_unit_test_setup_teardown(test_config_parameters, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_filtered_equals_whole, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_filtered_across_accounts, setup, teardown),
 };
 
 int main(void)
