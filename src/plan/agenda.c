@@ -1,6 +1,8 @@
 /* The day: date-indexed lookups for activities and decisions (one prefix
  * scan per day of the horizon), the checks for overdue contacts and the
- * findings count. */
+ * findings count. One KAM's agenda reads that KAM's accounts and the records
+ * naming the KAM instead, checks included: its cost follows the KAM's
+ * accounts, not the size of the database. */
 #include "kam/agenda.h"
 
 #include <stdio.h>
@@ -44,7 +46,8 @@ struct actx {
 	 FIELD_BIT(ACT_BUDGET) | FIELD_BIT(ACT_STATUS))
 #define OPP_MASK                                                                                                       \
 	(FIELD_BIT(OPP_ACCOUNT) | FIELD_BIT(OPP_TITLE) | FIELD_BIT(OPP_AMOUNT) | FIELD_BIT(OPP_STAGE) |                \
-	 FIELD_BIT(OPP_PROBABILITY) | FIELD_BIT(OPP_DECISION) | FIELD_BIT(OPP_STATUS) | FIELD_BIT(OPP_OWNER))
+	 FIELD_BIT(OPP_PROBABILITY) | FIELD_BIT(OPP_DECISION) | FIELD_BIT(OPP_STATUS) | FIELD_BIT(OPP_OWNER) |         \
+	 FIELD_BIT(OPP_YEAR))
 #define PA_MASK                                                                                                        \
 	(FIELD_BIT(PA_ACCOUNT) | FIELD_BIT(PA_GOAL) | FIELD_BIT(PA_ACTION) | FIELD_BIT(PA_OWNER) | FIELD_BIT(PA_DUE) | \
 	 FIELD_BIT(PA_STATUS))
@@ -320,6 +323,106 @@ static int scan_by_day(struct actx *c)
 	return r;
 }
 
+/* ---- one KAM's agenda: the KAM's accounts, then what names the KAM ---------
+ *
+ * The same items as the date scans above restricted by in_scope, read
+ * through the staff's accounts (account "kam" index, then each account's
+ * activities, opportunities and plan actions) and the records naming the
+ * staff (activity "staff", opportunity and plan action "owner"); a record
+ * reached both ways is taken from its account only. */
+struct kam_ctx {
+	struct actx *c;
+	uint64_t *acc;
+	size_t n;
+};
+
+static int note_account(uint64_t id, void *arg)
+{
+	struct kam_ctx *k = arg;
+	if ((k->n & (k->n - 1)) == 0) /* 0, 1, 2, 4 ...: full */
+		k->acc = xrealloc(k->acc, (k->n ? 2 * k->n : 1) * sizeof *k->acc);
+	k->acc[k->n++] = id;
+	return 0;
+}
+
+static int in_window(const struct actx *c, int64_t date, int days)
+{
+	int64_t day = date_to_days(date);
+	return day >= c->today && day < c->today + days;
+}
+
+/* Through the account or, when the account is not the staff's, the staff. */
+static int first_way(struct actx *c, uint64_t account, int by_account)
+{
+	return by_account || acc_get(c, account)->kam != c->o.staff;
+}
+
+static int kam_activity(const struct record *r, struct actx *c, int by_account)
+{
+	int horizon = c->o.days > WEEK ? c->o.days : WEEK;
+	if (!in_window(c, r->v[ACT_DATE].i, horizon) || !first_way(c, (uint64_t)r->v[ACT_ACCOUNT].i, by_account))
+		return 0;
+	return visit_activity(r, c);
+}
+static int kam_activity_acc(const struct record *r, void *arg)
+{
+	return kam_activity(r, arg, 1);
+}
+static int kam_activity_staff(const struct record *r, void *arg)
+{
+	return kam_activity(r, arg, 0);
+}
+
+static int kam_decision(const struct record *r, struct actx *c, int by_account)
+{
+	int64_t d = r->v[OPP_DECISION].i;
+	/* as the year_decision lookups: a decision date, the plan year within one of its year */
+	if (!record_has(r, OPP_DECISION) || !record_has(r, OPP_YEAR) || r->v[OPP_YEAR].i < d / 10000 - 1 ||
+	    r->v[OPP_YEAR].i > d / 10000 + 1 || !in_window(c, d, c->o.days) ||
+	    !first_way(c, (uint64_t)r->v[OPP_ACCOUNT].i, by_account))
+		return 0;
+	return visit_decision(r, c);
+}
+static int kam_decision_acc(const struct record *r, void *arg)
+{
+	return kam_decision(r, arg, 1);
+}
+static int kam_decision_staff(const struct record *r, void *arg)
+{
+	return kam_decision(r, arg, 0);
+}
+
+static int kam_action_staff(const struct record *r, void *arg)
+{
+	struct actx *c = arg;
+	return first_way(c, (uint64_t)r->v[PA_ACCOUNT].i, 0) ? visit_action(r, c) : 0;
+}
+
+static int scan_kam(struct actx *c)
+{
+	struct kam_ctx k = {c, NULL, 0};
+	struct value v = {(int64_t)c->o.staff, NULL, 1};
+	int r = store_index_ids(c->t, ENTITY(account), "kam", &v, 1, note_account, &k);
+	for (size_t i = 0; i < k.n && !r; i++) {
+		struct value a = {(int64_t)k.acc[i], NULL, 1};
+		r = store_index_scan_fields(c->t, ENTITY(activity), "account", &a, 1, ACT_MASK, kam_activity_acc, c);
+		if (!r)
+			r = store_index_scan_fields(c->t, ENTITY(opportunity), "account", &a, 1, OPP_MASK,
+						    kam_decision_acc, c);
+		if (!r)
+			r = store_index_scan_fields(c->t, ENTITY(plan_action), "account", &a, 1, PA_MASK, visit_action,
+						    c);
+	}
+	free(k.acc);
+	if (!r)
+		r = store_index_scan_fields(c->t, ENTITY(activity), "staff", &v, 1, ACT_MASK, kam_activity_staff, c);
+	if (!r)
+		r = store_index_scan_fields(c->t, ENTITY(opportunity), "owner", &v, 1, OPP_MASK, kam_decision_staff, c);
+	if (!r)
+		r = store_index_scan_fields(c->t, ENTITY(plan_action), "owner", &v, 1, PA_MASK, kam_action_staff, c);
+	return r;
+}
+
 static void add_findings(struct actx *c, const struct finding *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -368,9 +471,13 @@ int agenda_build(struct store *st, const struct kam_config *cfg, const struct ag
 	c.accrec = record_new(ENTITY(account));
 	if (!r) {
 		add_findings(&c, fv, fn);
-		r = scan_by_day(&c);
-		if (!r)
-			r = store_scan_fields(c.t, ENTITY(plan_action), PA_MASK, visit_action, &c);
+		if (c.o.staff) {
+			r = scan_kam(&c);
+		} else {
+			r = scan_by_day(&c);
+			if (!r)
+				r = store_scan_fields(c.t, ENTITY(plan_action), PA_MASK, visit_action, &c);
+		}
 		if (!r)
 			r = scan_dates(&c);
 		store_abort(c.t);

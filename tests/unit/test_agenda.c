@@ -15,6 +15,8 @@
 
 #include "kam/err.h"
 #include "kam/agenda.h"
+#include "kam/checks.h"
+#include "kam/gen.h"
 #include "kam/conf.h"
 #include "kam/store.h"
 #include "kam/util.h"
@@ -182,8 +184,110 @@ static void test_staff_dates(void **state)
 	count_dates(x, 2, "A@Small B@Small ");
 }
 
+/* One KAM's agenda reads the KAM's accounts and what names the KAM: on a
+ * generated S dataset it holds exactly the whole agenda's items that concern
+ * the KAM (the account's KAM, the opportunity's or action's owner, a staff
+ * of the activity) and the findings of the KAM's accounts. */
+static int gen_insert(struct record *r, void *arg)
+{
+	return store_insert(arg, r, NULL);
+}
+
+static uint64_t kam_of(struct txn *t, uint64_t account)
+{
+	struct record *r = NULL;
+	uint64_t k = store_get(t, ENTITY(account), account, &r) == 0 ? (uint64_t)r->v[ACCOUNT_KAM].i : 0;
+	record_free(r);
+	return k;
+}
+
+static int names_staff(const char *refs, uint64_t staff)
+{
+	for (const char *p = refs; p && *p;) {
+		char *end;
+		uint64_t v = strtoull(p, &end, 10);
+		if (end == p)
+			break;
+		if (v == staff)
+			return 1;
+		p = *end == ';' ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int concerns(struct txn *t, const struct agenda_item *it, uint64_t staff)
+{
+	if (kam_of(t, it->account) == staff)
+		return 1;
+	if (it->section == AG_OVERDUE || it->section == AG_DATE)
+		return 0;
+	struct record *r = NULL;
+	assert_int_equal(store_get(t, it->ent, it->id, &r), 0);
+	int yes = it->ent == ENTITY(activity)      ? names_staff(r->v[ACT_STAFF].s, staff)
+		  : it->ent == ENTITY(opportunity) ? (uint64_t)r->v[OPP_OWNER].i == staff
+						   : (uint64_t)r->v[PA_OWNER].i == staff;
+	record_free(r);
+	return yes;
+}
+
+static void test_staff_equals_whole(void **state)
+{
+	struct fx *x = *state;
+	struct gen_size size;
+	struct txn *t;
+	assert_int_equal(gen_size_parse("S", &size), 0);
+	assert_int_equal(store_begin(x->st, 1, &t), 0);
+	store_txn_set_audit_detail(t, 0);
+	assert_int_equal(gen_run(&size, 1, gen_insert, t, NULL, NULL), 0);
+	assert_int_equal(store_commit(t, NULL), 0);
+	struct agenda all, one;
+	struct agenda_opts o = {30, 0, 20261123};
+	assert_int_equal(agenda_build(x->st, x->cfg, &o, &all, NULL), 0);
+	struct check_filter cf = {0, -1, 20261123, 0};
+	struct finding *fv;
+	size_t fn, compared = 0;
+	assert_int_equal(checks_run(x->st, x->cfg, &cf, &fv, &fn, NULL), 0);
+	assert_int_equal(store_begin(x->st, 0, &t), 0);
+	uint64_t staff[] = {kam_of(t, 1), kam_of(t, 60), kam_of(t, 150), 3, 42, 77};
+	for (size_t s = 0; s < sizeof staff / sizeof *staff; s++) {
+		o.staff = staff[s];
+		assert_int_equal(agenda_build(x->st, x->cfg, &o, &one, NULL), 0);
+		size_t k = 0, findings = 0, errors = 0;
+		for (size_t i = 0; i < all.n; i++) {
+			const struct agenda_item *w = &all.items[i];
+			if (!concerns(t, w, o.staff))
+				continue;
+			if (k >= one.n)
+				fail_msg("staff %llu: missing %s %s:%llu", (unsigned long long)o.staff,
+					 agenda_section_titles[w->section], w->ent->name, (unsigned long long)w->id);
+			const struct agenda_item *g = &one.items[k++];
+			if (g->section != w->section || g->id != w->id || g->ent != w->ent || g->date != w->date ||
+			    g->account != w->account || strcmp(g->what, w->what) || strcmp(g->detail, w->detail))
+				fail_msg("staff %llu: item %zu is %s %s:%llu, expected %s %s:%llu",
+					 (unsigned long long)o.staff, k - 1, agenda_section_titles[g->section],
+					 g->ent->name, (unsigned long long)g->id, agenda_section_titles[w->section],
+					 w->ent->name, (unsigned long long)w->id);
+		}
+		assert_int_equal(one.n, k);
+		compared += k;
+		for (size_t i = 0; i < fn; i++)
+			if (kam_of(t, fv[i].account) == o.staff) {
+				findings++;
+				errors += fv[i].severity == SEV_ERROR;
+			}
+		assert_int_equal(one.findings, findings);
+		assert_int_equal(one.errors, errors);
+		agenda_free(&one);
+	}
+	assert_true(compared > 20);
+	store_abort(t);
+	checks_free(fv, fn);
+	agenda_free(&all);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_staff_dates, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_staff_equals_whole, setup, teardown),
     cmocka_unit_test_setup_teardown(test_sections_and_order, setup, teardown),
     cmocka_unit_test_setup_teardown(test_staff_and_days, setup, teardown),
 };
