@@ -413,6 +413,7 @@ static void draw_status(struct tui *t, int shown)
 void pipe_view_draw(struct tui *t)
 {
 	unsigned d = t->dirty;
+	fix_rows(t); /* the terminal may have been resized */
 	int shown, colw;
 	pipeline_fit(t->w, t->pipe.ncols, &shown, &colw);
 	int full = (d & D_TABS) || !t->pipe_drawn_valid || t->pipe_drawn_first != t->pipe_first ||

@@ -277,9 +277,9 @@ char *pipeline_offscreen(const struct pipeline *p, int first, int shown)
 			buf_addf(&b, "%s %s", c ? "," : "", p->cols[c].stage);
 	}
 	if (first + shown < p->ncols) {
-		buf_adds(&b, first > 0 ? " |" : "");
+		buf_adds(&b, first > 0 ? " | " : "");
 		for (int c = first + shown; c < p->ncols; c++)
-			buf_addf(&b, "%s %s", c > first + shown ? "," : "", p->cols[c].stage);
+			buf_addf(&b, "%s%s", c > first + shown ? ", " : "", p->cols[c].stage);
 		buf_adds(&b, " >");
 	}
 	return buf_steal(&b);
