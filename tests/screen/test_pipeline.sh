@@ -44,9 +44,15 @@ wait_text "not moved: changed by tester meanwhile (version 2 -> 3): r reloads" |
 keys r H
 wait_text "moved opportunity 1 to Proposal" || fail "H after r"
 [ "$(field 1 probability)" = 50 ] || fail "H: probability back to the proposal default"
+# Narrowed to 80 columns on the last stage: the view scrolls to keep it.
+keys l l
+wait_text " 2/2  commit" || { screen >&2; fail "l to commit"; }
+tm resize-window -t kam -x 80 -y 24
+wait_text "< lead, qualify" || { screen >&2; fail "resize: the cursor's column left the screen"; }
+wait_text " 2/2  commit  col 5/5" || fail "resize: status"
 # Enter: the account's Opps.
 keys Enter
-wait_text "| 1 Overview 2 Contacts [3 Opps]" || fail "Enter did not open the opps"
+wait_text " 1 Overview 2 Contacts [3 Opps]" || { screen >&2; fail "Enter did not open the opps"; }
 quit_kam
 tm kill-session -t kam
 
