@@ -133,6 +133,8 @@ unsigned tui_context(const struct tui *t)
 {
 	if (t->help)
 		return CTX_HELP;
+	if (t->pipe_open)
+		return CTX_VIEW | CTX_PIPE;
 	if (t->gv.kind)
 		return CTX_VIEW;
 	return t->focus ? CTX_DETAIL : CTX_NAV;
@@ -223,6 +225,7 @@ void tui_reload(struct tui *t)
 	rescore(t);
 	nav_cursor_to(t, id);
 	gview_reload(t);
+	pipe_view_reload(t);
 }
 
 /* Other users' commits show up without a restart; nothing is drawn unless
@@ -445,6 +448,8 @@ static void do_back(struct tui *t)
 {
 	if (t->help) {
 		help_close(t);
+	} else if (t->pipe_open) {
+		pipe_view_close(t);
 	} else if (t->gv.kind) {
 		gview_close(t);
 	} else if (t->detail_full) {
@@ -658,6 +663,8 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 		tui_message(t, 1, "%s: not available here", tui_actions[a].name);
 		return;
 	}
+	if (t->pipe_open && !t->help && pipe_view_action(t, a, arg))
+		return;
 	switch (a) {
 	case DO_DOWN:
 	case DO_UP:
@@ -805,6 +812,9 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_TODAY:
 		gview_open(t, VLIST_TODAY);
 		break;
+	case DO_PIPELINE:
+		pipe_view_open(t);
+		break;
 	case DO_JUMP:
 		gview_jump(t);
 		break;
@@ -848,7 +858,7 @@ static void normal_key(struct tui *t, int is_keycode, wint_t ch)
 		t->dirty = D_ALL;
 		return;
 	}
-	if (key == 27 && (t->help || t->focus || t->gv.kind)) {
+	if (key == 27 && (t->help || t->focus || t->gv.kind || t->pipe_open)) {
 		do_back(t);
 		return;
 	}
@@ -904,7 +914,10 @@ static void frame(struct tui *t)
 	} else {
 		if (t->det_stale && detail_visible(t))
 			detail_refresh(t);
-		draw_frame(t);
+		if (t->pipe_open && !t->help && !t->form)
+			pipe_view_draw(t);
+		else
+			draw_frame(t);
 	}
 	t->dirty = 0;
 	wnoutrefresh(stdscr);
@@ -963,6 +976,7 @@ static void tui_free(struct tui *t)
 	form_close(t);
 	help_close(t);
 	gview_free(t);
+	pipeline_free(&t->pipe);
 	nav_free(&t->nav);
 	score_set_free(t->scores);
 	conf_free(t->cfg);

@@ -11,6 +11,7 @@
 #include "kam/conf.h"
 #include "kam/listmath.h"
 #include "kam/navtree.h"
+#include "kam/pipeline.h"
 #include "kam/store.h"
 #include "kam/vlist.h"
 
@@ -23,6 +24,9 @@
  * either pane; CTX_LIST and CTX_GLOBAL also work on the help screen and in
  * the global views. */
 enum ctx { CTX_NAV = 1, CTX_DETAIL = 2, CTX_HELP = 4, CTX_VIEW = 8, CTX_ANY = 3, CTX_LIST = 15, CTX_GLOBAL = 15 };
+/* The Pipeline is a global view (CTX_VIEW) with keys of its own: its
+ * actions come before the others in actions.def, so its h/l/H/L win. */
+#define CTX_PIPE 16u
 
 #define KAM_ACTION_ENUM(ID, name, key, key2, ctx, args, help) DO_##ID,
 #include "actions.def"
@@ -137,6 +141,15 @@ struct tui {
 	/* d asked "delete? y/N" for this account at this version (0 none). */
 	uint64_t del_id;
 	uint32_t del_version;
+	/* The Pipeline view (pipeline_view.c): columns by stage; the cursor is
+	 * a column and, per column, a row and the first row shown. */
+	int pipe_open;
+	struct pipeline pipe;
+	int pipe_col, pipe_first;
+	int pipe_row[PIPE_MAXCOL], pipe_top[PIPE_MAXCOL];
+	/* what was last drawn, so a cursor move repaints two cards */
+	int pipe_drawn_valid, pipe_drawn_first, pipe_drawn_col, pipe_drawn_row, pipe_drawn_arrow;
+	int pipe_drawn_top[PIPE_MAXCOL];
 };
 
 /* tui.c */
@@ -187,6 +200,14 @@ void gview_free(struct tui *t);
 /* draw.c: a global view over the full width below the tabs */
 void gview_draw(struct tui *t, int full);
 extern const struct list_ops gview_list_ops;
+
+/* pipeline_view.c: the Pipeline, full width over the panes */
+void pipe_view_open(struct tui *t);
+void pipe_view_close(struct tui *t);
+void pipe_view_reload(struct tui *t);
+/* 1 when the open Pipeline handled action a (else it runs as anywhere). */
+int pipe_view_action(struct tui *t, enum action_id a, const char *arg);
+void pipe_view_draw(struct tui *t);
 
 /* theme */
 extern attr_t theme_head, theme_warn, theme_cursor, theme_title;

@@ -55,6 +55,7 @@ void gview_open(struct tui *t, enum vlist_kind kind)
 {
 	if (t->help)
 		help_close(t);
+	pipe_view_close(t); /* one global view at a time */
 	gview_build(t, kind);
 	t->gvl.pos.cur = t->gvl.pos.top = 0;
 	listpos_fix(&t->gvl.pos);
