@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # kill -9 at random moments around a save in the TUI: kam runs in tmux (a
 # private server, tmux -S); each run opens the edit form (e) on the first
-# account of the list, replaces its name, presses Ctrl-S and kills kam
-# -9 0 to 60 ms after starting tmux send-keys C-s (two runs in three) or
-# up to 1.5 x the measured
-# save time. After each kill:
-# kam fsck is clean, the name is either the old or the new value, and the
-# record's version matches the audit log (as many entries as the version,
-# the last one at that version and with that name). The database carries
-# over from run to run. KILL_RUNS (default 100). Exits 1 if any run failed.
+# account of the list, replaces its name, presses Ctrl-S and kills kam -9
+# 0 to 60 ms after starting tmux send-keys C-s (two runs in three) or up to
+# 1.5 x the measured save time. After each kill: kam fsck is clean, the name
+# is either the old or the new value, and the record's version matches the
+# audit log (as many entries as the version, the last one at that version
+# and with that name). The database carries over from run to run.
+# KILL_RUNS (default 100). Exits 1 if any run failed.
 set -u
 . "$(dirname "$0")/common.sh"
 command -v tmux >/dev/null || { echo "kill9_tui: skipped, no tmux"; exit 0; }
