@@ -87,7 +87,8 @@ tui_worker() {
 			# saved: the form is gone; a conflict keeps it open
 			until_re 'saved account|conflict:' || { other=$((other + 1)); break; }
 			if [[ $scr != *"Edit account"* ]]; then ok=$((ok + 1)); break; fi
-			[[ $scr == *conflict:* ]] || continue
+			# the last iteration's "saved" still on the status line
+			[[ $scr == *conflict:* ]] || { sleep 0.05; continue; }
 			conflict=$((conflict + 1))
 			tm send-keys -t "$s" C-r
 			until_re 'reloaded version' || { other=$((other + 1)); break; }
