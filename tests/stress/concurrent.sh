@@ -121,7 +121,14 @@ for r in $(seq 1 "$nrec"); do
 	want=$(cat "$STRESS_TMP"/worker.* | awk -v r="$r" '$1 == "rec" && $2 == r { n += $3 } END { print n + 0 }')
 	got=$("$KAM" --db "$db" --format json show account "$r" | sed -n 's/.*"employees":\([0-9]*\).*/\1/p')
 	version=$("$KAM" --db "$db" --format json show account "$r" | sed -n 's/.*"version":\([0-9]*\).*/\1/p')
-	tsaves=$("$KAM" --db "$db" log --record "account:$r" | grep -c '"cmd":"tui set account')
+	tlog=$("$KAM" --db "$db" log --record "account:$r" | grep '"cmd":"tui set account')
+	tsaves=$(printf '%s' "$tlog" | grep -c .)
+	# the last TUI save's short_name is still there (no CLI set undid it)
+	if [ "$tsaves" -gt 0 ]; then
+		tlast=$(printf '%s\n' "$tlog" | tail -1 | sed -n 's/.*"after":{[^}]*"short_name":"\([^"]*\)".*/\1/p')
+		tnow=$("$KAM" --db "$db" --format json show account "$r" | sed -n 's/.*"short_name":"\([^"]*\)".*/\1/p')
+		[ "$tlast" = "$tnow" ] || { echo "concurrent: FAIL: account $r: short_name '$tnow', the last TUI save wrote '$tlast'"; lost=$((lost + 1)); }
+	fi
 	echo "concurrent: account $r: $want successful sets, employees=$got, $tsaves TUI saves (audit log), version=$version"
 	[ "$got" -eq "$want" ] || lost=$((lost + want - got))
 	logged=$((logged + tsaves))
