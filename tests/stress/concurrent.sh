@@ -58,7 +58,7 @@ worker() {
 
 sock=$STRESS_TMP/conc.sock
 tm() { tmux -S "$sock" -f /dev/null "$@"; }
-[ "$tui" -eq 0 ] || trap 'tm kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$STRESS_TMP"' EXIT
+[ "$tui" -eq 0 ] || STRESS_ATEXIT='tm kill-server 2>/dev/null'
 
 # TUI writer $1 on record $3 until $SECONDS reaches $2: saves, conflicts
 # (each followed by a reload) and timeouts (nothing on the screen for 10 s).

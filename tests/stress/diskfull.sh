@@ -15,8 +15,8 @@ if ! mount -t tmpfs -o size=2m tmpfs "$mnt" 2>/dev/null; then
 	echo "diskfull: skipped (cannot mount a tmpfs here; needs root)"
 	exit 0
 fi
-trap 'umount "$mnt"; [ -n "${KEEP:-}" ] || rm -rf "$STRESS_TMP"' EXIT
-"$KAM" --db "$STRESS_TMP/gen.db" gen --scale S --csv "$STRESS_TMP/csv" >/dev/null || exit 2
+STRESS_ATEXIT='umount "$mnt"'
+"$KAM" --db "$STRESS_TMP/gen.db" gen --scale S --csv "$STRESS_TMP/fullcsv" >/dev/null || exit 2
 rm -rf "$STRESS_TMP/gen.db"
 db=$mnt/db
 "$KAM" --db "$db" init >/dev/null || exit 2
@@ -26,7 +26,7 @@ n0=$(total_records "$db")
 fails=0
 fail() { echo "diskfull: FAIL: $*"; fails=$((fails + 1)); }
 
-err=$("$KAM" --db "$db" import "$STRESS_TMP"/csv/*.csv 2>&1 >/dev/null); rc=$?
+err=$("$KAM" --db "$db" import "$STRESS_TMP"/fullcsv/*.csv 2>&1 >/dev/null); rc=$?
 echo "diskfull: import on a full 2 MiB disk: exit $rc: $err"
 [ $rc -eq 5 ] || fail "exit $rc, expected 5"
 case $err in *"no space left on the disk; nothing was written"*) ;; *) fail "unclear message" ;; esac

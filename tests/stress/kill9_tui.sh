@@ -15,7 +15,7 @@ runs=${KILL_RUNS:-100}
 db=$STRESS_TMP/tui.db
 sock=$STRESS_TMP/tui.sock
 tm() { tmux -S "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$STRESS_TMP"' EXIT
+STRESS_ATEXIT='tm kill-server 2>/dev/null'
 rm -rf "$db"
 "$KAM" --db "$db" init >/dev/null
 for r in 1 2 3 4 5; do "$KAM" --db "$db" add account "name=Tui $r" employees=$r >/dev/null || exit 2; done
