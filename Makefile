@@ -1,5 +1,5 @@
 # kam -- key-account management workstation.
-# make run | make test | make bench | make fuzz | make lint | make install
+# make run | make test | make bench | make fuzz | make stress | make lint | make install
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -28,7 +28,7 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 rel_obj  = $(patsubst src/%.c,build/rel/%.o,$(1))
 asan_obj = $(patsubst src/%.c,build/asan/%.o,$(1))
 
-.PHONY: all run test bench fuzz lint install uninstall clean deps demo check-deps test-valgrind
+.PHONY: all run test bench fuzz stress lint install uninstall clean deps demo check-deps test-valgrind
 all: kam
 
 # --- dependencies -----------------------------------------------------------
@@ -96,6 +96,10 @@ bench: deps
 
 fuzz: deps
 	@tests/fuzz/run.sh
+
+stress: deps
+	@$(MAKE) --no-print-directory kam
+	@tests/stress/run.sh
 
 lint:
 	@tests/lint.sh

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -498,6 +499,19 @@ static void store_txn_free(struct txn *t)
 	free(t);
 }
 
+/* LMDB reports a short write of data.mdb as EIO (mdb_page_flush), and a
+ * write that runs out of disk is usually short: with (almost) nothing left
+ * on the database's file system, call it what it is, so that the message
+ * says "no space left" instead of "Input/output error". */
+#define STORE_FULL_SLACK ((uint64_t)1 << 20)
+static int store_commit_errno(const char *path, int rc)
+{
+	struct statvfs sv;
+	if (rc == EIO && statvfs(path, &sv) == 0 && (uint64_t)sv.f_bavail * sv.f_frsize < STORE_FULL_SLACK)
+		return ENOSPC;
+	return rc;
+}
+
 int store_commit(struct txn *t, char **cause)
 {
 	int rc = 0;
@@ -510,9 +524,10 @@ int store_commit(struct txn *t, char **cause)
 		store_abort(t);
 		return store_mdb_err(rc, cause, "commit");
 	}
+	const char *path = t->st->path;
 	rc = mdb_txn_commit(t->txn);
 	store_txn_free(t);
-	return rc ? store_mdb_err(rc, cause, "commit") : 0;
+	return rc ? store_mdb_err(store_commit_errno(path, rc), cause, "commit") : 0;
 }
 
 void store_abort(struct txn *t)

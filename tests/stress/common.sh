@@ -10,10 +10,19 @@ unset KAM_DB KAM_CONFIG
 export XDG_CONFIG_HOME=/nonexistent
 # run.sh passes its own STRESS_TMP and removes it; run alone, a script
 # removes the directory it made unless KEEP=1 (to look at a failed run).
+stress_rm=
 if [ -z "${STRESS_TMP:-}" ]; then
 	STRESS_TMP=$(mktemp -d /tmp/kam_stress.XXXXXX)
-	[ -n "${KEEP:-}" ] || trap 'rm -rf "$STRESS_TMP"' EXIT
+	[ -n "${KEEP:-}" ] || stress_rm=1
 fi
+# A script's own clean-up (a tmux server, a mount) goes in STRESS_ATEXIT:
+# it runs before the scratch directory is removed.
+STRESS_ATEXIT=
+stress_exit() {
+	eval "$STRESS_ATEXIT"
+	[ -z "$stress_rm" ] || rm -rf "$STRESS_TMP"
+}
+trap stress_exit EXIT
 
 # Total number of records (every type) in database $1, or "none".
 total_records() {
