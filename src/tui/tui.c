@@ -20,7 +20,7 @@
 #define MIN_W 80
 #define MIN_H 24
 #define SPLIT_W 120
-#define POLL_MS 3000 /* how often an idle kam looks for other users' commits */
+#define POLL_MS 3000 /* default: how often an idle kam looks for other users' commits */
 /* The detail follows the cursor once the keys rest this long (ms). */
 #define FOLLOW_DELAY_MS 200
 
@@ -939,10 +939,10 @@ static void loop(struct tui *t)
 			t->dirty |= D_NAV | D_DETAIL;
 			continue;
 		}
-		int wait = POLL_MS;
+		int wait = t->poll_ms;
 		if (t->follow_due) {
 			long long left = t->follow_due - now_ms();
-			wait = left <= 0 ? 0 : left < POLL_MS ? (int)left : POLL_MS;
+			wait = left <= 0 ? 0 : left < t->poll_ms ? (int)left : t->poll_ms;
 		}
 		timeout(wait);
 		int rc = wget_wch(stdscr, &ch);
@@ -1006,6 +1006,9 @@ int tui_run(struct store *st, const struct tui_options *o)
 	const char *delay = getenv("KAM_FOLLOW_DELAY");
 	int64_t d;
 	t.follow_delay = delay && parse_int64(delay, &d) == 0 && d >= 0 && d <= 10000 ? (int)d : FOLLOW_DELAY_MS;
+	/* KAM_POLL_MS: how often an idle kam looks for other users' commits. */
+	const char *poll = getenv("KAM_POLL_MS");
+	t.poll_ms = poll && parse_int64(poll, &d) == 0 && d >= 100 && d <= 3600000 ? (int)d : POLL_MS;
 	char *cause = NULL;
 	/* A broken kam.yaml does not keep the workstation from starting: the
 	 * built-in defaults are used and the status line says why. */

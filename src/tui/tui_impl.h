@@ -135,6 +135,7 @@ struct tui {
 	/* The detail follows once input rested follow_delay ms: follow_due is
 	 * when (monotonic ms), 0 = nothing pending. */
 	int follow_delay;
+	int poll_ms; /* idle check for other users' commits */
 	long long follow_due;
 	/* A filter that did not parse: f offers it again. */
 	char *bad_filter;

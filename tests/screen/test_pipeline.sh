@@ -10,6 +10,9 @@ make_fixture
 k set account 2 short_name=华信广东
 k add opportunity account=8 year=2027 title='Grid 扩容二期工程项目' stage=proposal amount=210000000 probability=50 decision_date=2027-05-01
 k add opportunity account=9 year=2027 title=智能工厂 stage=lead amount=5000000 decision_date=2027-04-01
+# The conflict below needs kam to hold the screen it read: no idle re-read
+# between the shell's set and the H key.
+export KAM_POLL_MS=600000
 field() { "$KAM_BIN" --db "$T/db" show opportunity "$1" | sed -n "s/^$2  *//p"; }
 check() { # name bytes limit
 	printf '%-44s %6d B  (budget %d)\n' "$1" "$2" "$3"
