@@ -25,6 +25,7 @@
 #include "kam/store.h"
 #include "kam/text.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 #include "kam/vlist.h"
 
 struct fx {
@@ -32,52 +33,6 @@ struct fx {
 	struct store *st;
 };
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static void parse_fields(struct record *r, const char *const *fields)
-{
-	char *cause = NULL;
-	for (int i = 0; fields[i]; i++) {
-		const char *eq = strchr(fields[i], '=');
-		char *name = xstrndup(fields[i], (size_t)(eq - fields[i]));
-		int f = entity_field(r->ent, name);
-		assert_true(f >= 0);
-		assert_int_equal(record_parse_field(r, f, eq + 1, &cause), 0);
-		free(name);
-	}
-	free(cause);
-}
-
-/* Insert (id 0) or update (id > 0) one record given as "field=value" strings. */
-static uint64_t put(struct store *st, const char *entity, uint64_t id, const char *const *fields)
-{
-	const struct entity *e = entity_by_name(entity);
-	struct record *r = NULL;
-	char *cause = NULL;
-	struct txn *t;
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	if (id)
-		assert_int_equal(store_get(t, e, id, &r), 0);
-	else
-		r = record_new(e);
-	parse_fields(r, fields);
-	int rc = id ? store_update(t, r, &cause) : store_insert(t, r, &cause);
-	if (rc)
-		fprintf(stderr, "%s %s: %s\n", id ? "update" : "insert", entity, cause);
-	assert_int_equal(rc, 0);
-	assert_int_equal(store_commit(t, &cause), 0);
-	uint64_t got = r->id;
-	record_free(r);
-	free(cause);
-	return got;
-}
-
-#define ADD(st, ent, ...) put(st, ent, 0, (const char *const[]){__VA_ARGS__, NULL})
-#define SET(st, ent, id, ...) put(st, ent, id, (const char *const[]){__VA_ARGS__, NULL})
 
 static int setup(void **state)
 {
@@ -138,7 +93,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	store_close(f->st);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(f->dir);
 	free(f);
 	return 0;
 }

@@ -19,46 +19,13 @@
 #include "kam/navtree.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 struct fx {
 	char dir[64];
 	struct store *st;
 };
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-/* Insert one record given as "field=value" strings. */
-static uint64_t add(struct store *st, const char *entity, const char *const *fields)
-{
-	const struct entity *e = entity_by_name(entity);
-	struct record *r = record_new(e);
-	char *cause = NULL;
-	for (int i = 0; fields[i]; i++) {
-		const char *eq = strchr(fields[i], '=');
-		char *name = xstrndup(fields[i], (size_t)(eq - fields[i]));
-		int f = entity_field(e, name);
-		assert_true(f >= 0);
-		assert_int_equal(record_parse_field(r, f, eq + 1, &cause), 0);
-		free(name);
-	}
-	struct txn *t;
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	int rc = store_insert(t, r, &cause);
-	if (rc)
-		fprintf(stderr, "insert %s: %s\n", entity, cause);
-	assert_int_equal(rc, 0);
-	assert_int_equal(store_commit(t, &cause), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	free(cause);
-	return id;
-}
-
-#define ADD(st, ent, ...) add(st, ent, (const char *const[]){__VA_ARGS__, NULL})
 
 static int setup(void **state)
 {
@@ -113,7 +80,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(f->dir);
 	free(f);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "kam/store.h"
 #include "kam/text.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 struct fx {
 	char dir[64];
@@ -29,42 +30,6 @@ struct fx {
 	struct kam_config *cfg;
 };
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static uint64_t put(struct store *st, const char *entity, uint64_t id, const char *const *fields)
-{
-	const struct entity *e = entity_by_name(entity);
-	struct record *r = NULL;
-	char *cause = NULL;
-	struct txn *t;
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	if (id)
-		assert_int_equal(store_get(t, e, id, &r), 0);
-	else
-		r = record_new(e);
-	for (int i = 0; fields[i]; i++) {
-		const char *eq = strchr(fields[i], '=');
-		char *name = xstrndup(fields[i], (size_t)(eq - fields[i]));
-		int f = entity_field(e, name);
-		assert_true(f >= 0);
-		assert_int_equal(record_parse_field(r, f, eq + 1, &cause), 0);
-		free(name);
-	}
-	int rc = id ? store_update(t, r, &cause) : store_insert(t, r, &cause);
-	assert_int_equal(rc, 0);
-	assert_int_equal(store_commit(t, &cause), 0);
-	uint64_t got = r->id;
-	record_free(r);
-	free(cause);
-	return got;
-}
-
-#define ADD(st, ent, ...) put(st, ent, 0, (const char *const[]){__VA_ARGS__, NULL})
-#define SET(st, ent, id, ...) put(st, ent, id, (const char *const[]){__VA_ARGS__, NULL})
 
 static int setup(void **state)
 {
@@ -101,7 +66,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	store_close(f->st);
 	conf_free(f->cfg);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(f->dir);
 	free(f);
 	return 0;
 }

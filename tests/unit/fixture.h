@@ -1,0 +1,65 @@
+/* Shared by the unit tests that build a small database by hand: records
+ * given as "field=value" strings, and removal of the scratch directory.
+ * Include after <cmocka.h>. */
+#ifndef KAM_TEST_FIXTURE_H
+#define KAM_TEST_FIXTURE_H
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kam/model.h"
+#include "kam/store.h"
+#include "kam/util.h"
+
+static inline int fixture_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* rm -rf dir */
+static inline void fixture_rmtree(const char *dir)
+{
+	nftw(dir, fixture_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Insert (id 0) or update (id > 0) one record in its own write txn; the
+ * test fails on any error. Returns the record's id. */
+static inline uint64_t fixture_put(struct store *st, const char *entity, uint64_t id, const char *const *fields)
+{
+	const struct entity *e = entity_by_name(entity);
+	struct record *r = NULL;
+	char *cause = NULL;
+	struct txn *t;
+	assert_non_null(e);
+	assert_int_equal(store_begin(st, 1, &t), 0);
+	if (id)
+		assert_int_equal(store_get(t, e, id, &r), 0);
+	else
+		r = record_new(e);
+	for (int i = 0; fields[i]; i++) {
+		const char *eq = strchr(fields[i], '=');
+		assert_non_null(eq);
+		char *name = xstrndup(fields[i], (size_t)(eq - fields[i]));
+		int f = entity_field(e, name);
+		assert_true(f >= 0);
+		assert_int_equal(record_parse_field(r, f, eq + 1, &cause), 0);
+		free(name);
+	}
+	int rc = id ? store_update(t, r, &cause) : store_insert(t, r, &cause);
+	if (rc)
+		fprintf(stderr, "%s %s: %s\n", id ? "update" : "insert", entity, cause);
+	assert_int_equal(rc, 0);
+	assert_int_equal(store_commit(t, &cause), 0);
+	uint64_t got = r->id;
+	record_free(r);
+	free(cause);
+	return got;
+}
+
+#define ADD(st, ent, ...) fixture_put(st, ent, 0, (const char *const[]){__VA_ARGS__, NULL})
+#define SET(st, ent, id, ...) fixture_put(st, ent, id, (const char *const[]){__VA_ARGS__, NULL})
+
+#endif
