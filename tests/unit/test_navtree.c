@@ -26,7 +26,6 @@ struct fx {
 	struct store *st;
 };
 
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);

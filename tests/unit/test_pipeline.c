@@ -30,7 +30,6 @@ struct fx {
 	struct kam_config *cfg;
 };
 
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
