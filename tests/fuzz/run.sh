@@ -25,6 +25,7 @@ for h in tests/fuzz/fuzz_*.c; do
 	case $name in
 	fuzz_conf) seeds="config tests/config" ;;
 	fuzz_expr) seeds="tests/fuzz/seeds_expr" ;;
+	fuzz_query) seeds="tests/fuzz/seeds_query" ;;
 	fuzz_csv | fuzz_json) seeds="tests/fixtures" ;;
 	fuzz_vcard) seeds="tests/fixtures/vcard" ;;
 	esac
