@@ -20,6 +20,10 @@
 #include "kam/gen.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
+
+/* add(x, "entity", "field=value", ..., NULL): insert one record. */
+#define add(x, ent, ...) fixture_put((x)->st, ent, 0, (const char *const[]){__VA_ARGS__})
 
 #define TODAY 20261123
 
@@ -28,39 +32,6 @@ struct fx {
 	struct store *st;
 	struct kam_config *cfg;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-/* Insert a record from "field=value" strings, NULL-terminated. */
-static uint64_t add(struct fx *x, const char *ent, ...)
-{
-	const struct entity *e = entity_by_name(ent);
-	struct txn *t;
-	char *cause = NULL;
-	struct record *r = record_new(e);
-	va_list ap;
-	va_start(ap, ent);
-	for (const char *kv; (kv = va_arg(ap, const char *));) {
-		const char *eq = strchr(kv, '=');
-		char *name = xstrndup(kv, (size_t)(eq - kv));
-		int f = entity_field(e, name);
-		if (f < 0 || record_parse_field(r, f, eq + 1, &cause))
-			fail_msg("%s.%s: %s", ent, name, cause ? cause : "unknown field");
-		free(name);
-	}
-	va_end(ap);
-	assert_int_equal(store_begin(x->st, 1, &t), 0);
-	if (store_insert(t, r, &cause))
-		fail_msg("insert %s: %s", ent, cause);
-	assert_int_equal(store_commit(t, NULL), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	return id;
-}
 
 static int setup(void **state)
 {
@@ -81,7 +52,7 @@ static int teardown(void **state)
 	struct fx *x = *state;
 	store_close(x->st);
 	conf_free(x->cfg);
-	nftw(x->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_rmtree(x->dir);
 	free(x);
 	return 0;
 }
