@@ -177,25 +177,25 @@ int store_index_rebuild(struct txn *t, const struct entity *e)
 
 /* Calls fn for the id of every key starting with the prefix. The prefix is
  * a local buffer: callbacks may use the store (and its scratch buffers). */
-static int store_index_walk(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
-			    int nvals, store_id_fn fn, void *arg)
+/* Call fn with each key of index ix that starts with the prefix of vals, in
+ * key order; keys shorter than the prefix plus min_tail bytes end the walk. */
+typedef int (*raw_key_fn)(const MDB_val *k, void *arg);
+static int index_range(struct txn *t, const struct entity *e, const struct index_def *ix, const struct value *vals,
+		       int nvals, size_t min_tail, raw_key_fn fn, void *arg)
 {
-	const struct index_def *ix;
-	int rc = store_index_slot(t, e, index, &ix);
-	if (rc)
-		return rc;
 	struct buf p = {0};
 	key_index_prefix(&p, e, ix, vals, nvals);
 	MDB_cursor *c;
-	if ((rc = mdb_cursor_open(t->txn, t->st->ix[ix->dbi_slot], &c))) {
+	int rc = mdb_cursor_open(t->txn, t->st->ix[ix->dbi_slot], &c);
+	if (rc) {
 		buf_free(&p);
 		return store_mdb_err(rc, NULL, "cursor");
 	}
 	MDB_val k = {p.len, p.p}, v;
 	int ret = 0;
 	rc = mdb_cursor_get(c, &k, &v, p.len ? MDB_SET_RANGE : MDB_FIRST);
-	while (!rc && k.mv_size >= p.len + 8 && (!p.len || !memcmp(k.mv_data, p.p, p.len))) {
-		if ((ret = fn(key_get_u64((const char *)k.mv_data + k.mv_size - 8), arg)))
+	while (!rc && k.mv_size >= p.len + min_tail && (!p.len || !memcmp(k.mv_data, p.p, p.len))) {
+		if ((ret = fn(&k, arg)))
 			break;
 		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 	}
@@ -204,6 +204,46 @@ static int store_index_walk(struct txn *t, const struct entity *e, const char *i
 	if (!ret && rc && rc != MDB_NOTFOUND)
 		ret = store_mdb_err(rc, NULL, "index scan");
 	return ret;
+}
+
+struct id_walk {
+	store_id_fn fn;
+	void *arg;
+};
+
+static int id_of_key(const MDB_val *k, void *arg)
+{
+	struct id_walk *w = arg;
+	return w->fn(key_get_u64((const char *)k->mv_data + k->mv_size - 8), w->arg);
+}
+
+static int store_index_walk(struct txn *t, const struct entity *e, const char *index, const struct value *vals,
+			    int nvals, store_id_fn fn, void *arg)
+{
+	const struct index_def *ix;
+	int rc = store_index_slot(t, e, index, &ix);
+	if (rc)
+		return rc;
+	struct id_walk w = {fn, arg};
+	return index_range(t, e, ix, vals, nvals, 8, id_of_key, &w);
+}
+
+struct key_walk {
+	const struct index_def *ix;
+	store_key_fn fn;
+	void *arg;
+};
+
+static int values_of_key(const MDB_val *k, void *arg)
+{
+	struct key_walk *w = arg;
+	size_t klen = (size_t)w->ix->nfields * 8 + 8;
+	if (k->mv_size != klen)
+		return KAM_ESTORE;
+	int64_t kv[sizeof w->ix->fields / sizeof w->ix->fields[0]];
+	for (int i = 0; i < w->ix->nfields; i++)
+		kv[i] = key_get_i64((const char *)k->mv_data + 8 * i);
+	return w->fn(kv, key_get_u64((const char *)k->mv_data + klen - 8), w->arg);
 }
 
 int store_index_keys(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
@@ -218,34 +258,8 @@ int store_index_keys(struct txn *t, const struct entity *e, const char *index, c
 		if (ty == FT_TEXT || ty == FT_ENUM || ty == FT_REFS)
 			return KAM_EINVAL; /* only fixed-width values can be read back */
 	}
-	size_t klen = (size_t)ix->nfields * 8 + 8;
-	struct buf p = {0};
-	key_index_prefix(&p, e, ix, vals, nvals);
-	MDB_cursor *c;
-	if ((rc = mdb_cursor_open(t->txn, t->st->ix[ix->dbi_slot], &c))) {
-		buf_free(&p);
-		return store_mdb_err(rc, NULL, "cursor");
-	}
-	MDB_val k = {p.len, p.p}, v;
-	int ret = 0;
-	rc = mdb_cursor_get(c, &k, &v, p.len ? MDB_SET_RANGE : MDB_FIRST);
-	while (!rc && (!p.len || (k.mv_size >= p.len && !memcmp(k.mv_data, p.p, p.len)))) {
-		if (k.mv_size != klen) {
-			ret = KAM_ESTORE;
-			break;
-		}
-		int64_t kv[2];
-		for (int i = 0; i < ix->nfields; i++)
-			kv[i] = key_get_i64((const char *)k.mv_data + 8 * i);
-		if ((ret = fn(kv, key_get_u64((const char *)k.mv_data + klen - 8), arg)))
-			break;
-		rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(c);
-	buf_free(&p);
-	if (!ret && rc && rc != MDB_NOTFOUND)
-		ret = store_mdb_err(rc, NULL, "index scan");
-	return ret;
+	struct key_walk w = {ix, fn, arg};
+	return index_range(t, e, ix, vals, nvals, 0, values_of_key, &w);
 }
 
 int store_index_ids(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
