@@ -65,6 +65,10 @@ struct txn {
 	uint64_t audit_seq; /* next sequence number, 0 = not read yet */
 	uint64_t nadd, nset, nrm;
 	struct buf k, v, k2, a; /* scratch buffers reused by every operation */
+	/* Read txns fetch records through one cursor per entity: LMDB looks
+	 * for the key in the cursor's current leaf first, so gets of nearby
+	 * ids (the contacts of one account) skip the descent from the root. */
+	MDB_cursor *get_cur[ENT__COUNT];
 };
 
 /* LMDB result -> KAM_E* (with a cause when cause != NULL). */

@@ -491,6 +491,9 @@ static void store_txn_free(struct txn *t)
 {
 	if (t->write)
 		t->st->writing = 0;
+	for (int i = 0; i < ENT__COUNT; i++)
+		if (t->get_cur[i])
+			mdb_cursor_close(t->get_cur[i]);
 	free(t->cmd);
 	buf_free(&t->k);
 	buf_free(&t->v);

@@ -58,7 +58,15 @@ int store_get_raw(struct txn *t, const struct entity *e, uint64_t id, MDB_val *v
 	unsigned char k[8];
 	id_key(k, id);
 	MDB_val key = {8, k};
-	int rc = mdb_get(t->txn, t->st->ent[store_ent_index(e)], &key, val);
+	int ei = store_ent_index(e), rc;
+	/* Write txns keep mdb_get: a cursor kept across their puts and deletes
+	 * would have to be re-validated after each one. */
+	if (t->write)
+		rc = mdb_get(t->txn, t->st->ent[ei], &key, val);
+	else if (!t->get_cur[ei] && (rc = mdb_cursor_open(t->txn, t->st->ent[ei], &t->get_cur[ei])))
+		t->get_cur[ei] = NULL;
+	else
+		rc = mdb_cursor_get(t->get_cur[ei], &key, val, MDB_SET);
 	return rc ? store_mdb_err(rc, NULL, "read") : 0;
 }
 

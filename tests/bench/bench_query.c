@@ -228,7 +228,7 @@ static void args_for(int qi, int i, uint64_t naccounts, int64_t *a, int64_t *b, 
 int main(int argc, char **argv)
 {
 	if (argc < 3)
-		die("usage", "bench_query KAMDB SQLITEFILE [ROUNDS]");
+		die("usage", "bench_query KAMDB SQLITEFILE [ROUNDS [QUERY]]");
 	int rounds = argc > 3 ? atoi(argv[3]) : 2000;
 	struct store *st;
 	char *cause = NULL;
@@ -245,7 +245,10 @@ int main(int argc, char **argv)
 	store_count(t, ENTITY(account), &naccounts);
 	printf("%-34s %10s %10s %8s %s\n", "query", "kam us/q", "sqlite us/q", "ratio", "(sqlite/kam, >1 = kam faster)");
 	int worst_ok = 1;
+	const char *only = argc > 4 ? argv[4] : NULL; /* a query whose name holds this, for profiling */
 	for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++) {
+		if (only && !strstr(queries[qi].name, only))
+			continue;
 		sqlite3_stmt *q;
 		if (sqlite3_prepare_v2(db, queries[qi].sql, -1, &q, NULL) != SQLITE_OK)
 			die("prepare", sqlite3_errmsg(db));
