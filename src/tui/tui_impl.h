@@ -191,6 +191,9 @@ void form_draw(struct tui *t);
 void form_close(struct tui *t);
 void form_place_cursor(struct tui *t);
 
+/* edit.c: E, the selected record in $EDITOR as YAML */
+void edit_in_editor(struct tui *t);
+
 /* views.c: the global views */
 void gview_open(struct tui *t, enum vlist_kind kind);
 void gview_reload(struct tui *t); /* rebuild the open view's rows, keep the cursor */
