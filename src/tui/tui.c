@@ -763,7 +763,7 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 		form_open(t);
 		break;
 	case DO_ADD:
-		form_open_new(t);
+		form_open_add(t);
 		break;
 	case DO_DELETE:
 		delete_ask(t);

@@ -181,7 +181,8 @@ void help_close(struct tui *t);
 
 /* form.c */
 void form_open(struct tui *t);
-void form_open_new(struct tui *t);
+void form_open_new(struct tui *t, const struct entity *e, uint64_t acct, int year);
+void form_open_add(struct tui *t); /* a: a record of the kind the current list shows */
 /* SIGHUP with a form open: its edits go to $XDG_STATE_HOME/kam/drafts/. */
 void form_save_draft(struct tui *t);
 int form_draft_pending(struct tui *t);
