@@ -66,9 +66,12 @@ struct form {
 	int cur;
 	int confirm_cancel;
 	int conflict;
-	char *note; /* conflict or save problem, shown under the fields */
-	int cy, cx; /* where the terminal cursor goes */
-	int is_new; /* a (add): the record is inserted, not updated */
+	char *note;                /* conflict or save problem, shown under the fields */
+	int cy, cx;                /* where the terminal cursor goes */
+	int is_new;                /* a (add): the record is inserted, not updated */
+	struct pick *pick;         /* Ctrl-P / F4: the current field's choices */
+	char *ref_text[MAXFIELDS]; /* a reference field's text ... */
+	char *ref_name[MAXFIELDS]; /* ... and the name of the record it points to */
 };
 
 static struct record *form_rec(const struct form *fm, int i)
@@ -213,6 +216,11 @@ void form_close(struct tui *t)
 	}
 	record_free(fm->orig);
 	record_free(fm->link);
+	pick_free(fm->pick);
+	for (int i = 0; i < MAXFIELDS; i++) {
+		free(fm->ref_text[i]);
+		free(fm->ref_name[i]);
+	}
 	free(fm->note);
 	free(fm);
 	t->form = NULL;
@@ -435,10 +443,60 @@ static void form_reload(struct tui *t)
 	set_note(fm, xasprintf("reloaded version %u; your edits are re-applied: Ctrl-S saves", theirs->version));
 }
 
+/* Enter in the pick list: the choice goes into the field (a reference
+ * list gets the id appended). */
+static void form_pick_put(struct form *fm, const char *value)
+{
+	struct lineedit *le = &fm->le[fm->cur];
+	char *now = le_text(le);
+	char *text = NULL;
+	if (form_field_def(fm, fm->cur)->type == FT_REFS && *now) {
+		int dup = 0;
+		for (char *p = now; *p;) {
+			size_t n = strcspn(p, ";");
+			if (n == strlen(value) && strncmp(p, value, n) == 0)
+				dup = 1;
+			p += n + (p[n] == ';');
+		}
+		text = dup ? xstrdup(now) : xasprintf("%s;%s", now, value);
+	} else {
+		text = xstrdup(value);
+	}
+	le_init(le, text);
+	free(text);
+	free(now);
+	free(fm->err[fm->cur]);
+	fm->err[fm->cur] = NULL;
+}
+
+static int is_pick_key(int is_keycode, wint_t ch)
+{
+	int key = (int)ch;
+	const struct action *a = &tui_actions[DO_PICK];
+	(void)is_keycode;
+	return key && (key == a->key || key == a->key2);
+}
+
 void form_key(struct tui *t, int is_keycode, wint_t ch)
 {
 	struct form *fm = t->form;
 	t->dirty |= D_NAV;
+	if (fm->pick) {
+		char *value = NULL;
+		int rc = pick_key(fm->pick, is_keycode, ch, &value);
+		if (rc != 1) {
+			if (rc == 2)
+				form_pick_put(fm, value);
+			free(value);
+			pick_free(fm->pick);
+			fm->pick = NULL;
+		}
+		return;
+	}
+	if (!fm->confirm_cancel && is_pick_key(is_keycode, ch)) {
+		fm->pick = pick_open(t, form_field_def(fm, fm->cur), t->h - 7);
+		return;
+	}
 	if (fm->confirm_cancel) {
 		if (!is_keycode && (ch == 'y' || ch == 'Y'))
 			form_close(t);
@@ -473,8 +531,54 @@ void form_key(struct tui *t, int is_keycode, wint_t ch)
 	le_key(&fm->le[fm->cur], is_keycode, ch);
 }
 
+/* The name of the record a reference field's text points to, looked up
+ * when the text changes. */
+static const char *ref_name_of(struct tui *t, struct form *fm, int i, const struct field *f)
+{
+	char *text = le_text(&fm->le[i]);
+	if (fm->ref_text[i] && strcmp(fm->ref_text[i], text) == 0) {
+		free(text);
+		return fm->ref_name[i];
+	}
+	free(fm->ref_text[i]);
+	free(fm->ref_name[i]);
+	fm->ref_text[i] = text;
+	fm->ref_name[i] = NULL;
+	const struct entity *e = field_ref_entity(f);
+	struct buf b = {0};
+	struct txn *txn = NULL;
+	if (e && *text && store_begin(t->st, 0, &txn) == 0) {
+		for (const char *p = text; *p;) {
+			size_t n = strcspn(p, ";");
+			char *one = xstrndup(p, n);
+			int64_t id;
+			struct record *r = NULL;
+			if (b.len)
+				buf_adds(&b, ", ");
+			if (parse_int64(one[0] == '#' ? one + 1 : one, &id) == 0 && id > 0 &&
+			    store_get(txn, e, (uint64_t)id, &r) == 0)
+				buf_adds(&b, record_name(r));
+			else
+				buf_addf(&b, "%s: no such %s", one, e->name);
+			record_free(r);
+			free(one);
+			p += n + (p[n] == ';');
+		}
+		store_abort(txn);
+	}
+	fm->ref_name[i] = b.p ? text_sanitize(b.p) : NULL;
+	buf_free(&b);
+	return fm->ref_name[i];
+}
+
 static void hint_for(const struct field *f, struct buf *b)
 {
+	int pickable = (f->type == FT_ENUM && f->enums) || f->type == FT_REF || f->type == FT_REFS;
+	if (pickable && tui_actions[DO_PICK].key) {
+		char k[24];
+		tui_key_label(tui_actions[DO_PICK].key, k, sizeof k);
+		buf_addf(b, "%s pick  ", k);
+	}
 	if (f->type == FT_ENUM && f->enums) {
 		buf_adds(b, "one of:");
 		for (int k = 0; f->enums[k]; k++)
@@ -520,11 +624,16 @@ void form_draw(struct tui *t)
 			fm->cx = cx;
 		}
 		struct buf b = {0};
+		const char *ref = f->type == FT_REF || f->type == FT_REFS ? ref_name_of(t, fm, i, f) : NULL;
 		if (fm->err[i]) {
 			buf_addf(&b, " ! %s", fm->err[i]);
 		} else if (i == fm->cur) {
 			buf_adds(&b, "  ");
+			if (ref)
+				buf_addf(&b, "= %s  ", ref);
 			hint_for(f, &b);
+		} else if (ref) {
+			buf_addf(&b, "  = %s", ref);
 		}
 		char *s = text_sanitize(b.p ? b.p : "");
 		char *fit = text_fit(s, w - labelw - valw, TEXT_LEFT);
@@ -542,6 +651,11 @@ void form_draw(struct tui *t)
 	free(n);
 	while (y < t->h - 1)
 		put_row(y++, "", w, A_NORMAL);
+	if (fm->pick) {
+		int x = labelw + valw;
+		fm->cx = pick_draw(fm->pick, 4, x, w - x, t->h - 5, t->arrow);
+		fm->cy = 5;
+	}
 }
 
 void form_place_cursor(struct tui *t)

@@ -774,6 +774,9 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_EDIT_YAML:
 		edit_in_editor(t);
 		break;
+	case DO_PICK:
+		tui_message(t, 1, "pick: in a form (e, a), on an enum or reference field");
+		break;
 	case DO_MARKER:
 		t->arrow = !t->arrow;
 		t->navl.drawn_valid = t->detl.drawn_valid = 0;
