@@ -12,7 +12,7 @@ keys Space j 3
 wait_text "Opportunity            Stage" || { screen >&2; fail "Opps sub-view"; }
 keys l a
 wait_text " New opportunity   Tab/Up/Down move  Ctrl-S save  Esc cancel" || { screen >&2; fail "new opportunity form"; }
-screen | grep -qE '^  account +2$' || { screen >&2; fail "account not pre-filled"; }
+screen | grep -qE '^  account +2 += 中国华信通信集团广东有限公司$' || { screen >&2; fail "account not pre-filled"; }
 screen | grep -qE '^  year +2027$' || { screen >&2; fail "plan year not pre-filled"; }
 # The cursor starts on the title, the first field not pre-filled.
 keys -l '测试商机'
@@ -72,12 +72,12 @@ keys O
 wait_text "Opportunities 2027" || { screen >&2; fail "global opportunities"; }
 keys a
 wait_text " New opportunity" || { screen >&2; fail "a in the global opportunities view"; }
-screen | grep -qE '^  account +2$' || { screen >&2; fail "row's account not pre-filled"; }
+screen | grep -qE '^  account +2 += 中国华信通信集团广东有限公司$' || { screen >&2; fail "row's account not pre-filled"; }
 keys Escape
 keys C
 wait_text "Name         Title" || { screen >&2; fail "global contacts"; }
 keys a
 wait_text " New contact" || { screen >&2; fail "a in the global contacts view"; }
-screen | grep -qE '^  account +2$' || { screen >&2; fail "contact's account not pre-filled"; }
+screen | grep -qE '^  account +2 += 中国华信通信集团广东有限公司$' || { screen >&2; fail "contact's account not pre-filled"; }
 keys Escape q
 quit_kam
