@@ -52,6 +52,8 @@ static int selected_record(struct tui *t, const struct entity **e, uint64_t *id)
 		return *id ? 0 : -1;
 	}
 	if (t->focus && t->det.account) {
+		if (t->det_stale)
+			return 1; /* keys typed ahead of the detail's rebuild */
 		if (t->det.nlines && t->detl.pos.cur < t->det.nlines && t->det.lines[t->detl.pos.cur].ent) {
 			*e = t->det.lines[t->detl.pos.cur].ent;
 			*id = t->det.lines[t->detl.pos.cur].id;
@@ -330,8 +332,10 @@ void edit_in_editor(struct tui *t)
 		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
 		return;
 	}
-	if (selected_record(t, &e, &id) != 0) {
-		tui_message(t, 1, "no record to edit here");
+	int sel = selected_record(t, &e, &id);
+	if (sel) {
+		tui_message(t, 1, "%s",
+			    sel > 0 ? "the detail was still being rebuilt: press E again" : "no record to edit here");
 		return;
 	}
 	struct record *base = NULL;

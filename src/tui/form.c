@@ -195,6 +195,10 @@ void form_open_add(struct tui *t)
 		return;
 	} else if (t->focus && t->det.account &&
 		   (t->det.sub == DETAIL_CONTACTS || t->det.sub == DETAIL_OPPS || t->det.sub == DETAIL_ACTS)) {
+		if (t->det_stale) {
+			tui_message(t, 1, "the detail was still being rebuilt: press a again");
+			return;
+		}
 		e = t->det.sub == DETAIL_CONTACTS ? ENTITY(contact)
 		    : t->det.sub == DETAIL_OPPS   ? ENTITY(opportunity)
 						  : ENTITY(activity);
