@@ -28,11 +28,13 @@ void record_yaml_format(struct txn *t, const struct record *r, const char *note,
 
 /* Apply the text (len bytes) to r: each field line sets its field (an empty
  * value, ~ or null clears it); fields not listed keep their value; then
- * record_validate(r). Returns 0, RECORD_YAML_EMPTY, or
+ * record_validate(r). With a txn t (else NULL), references are checked
+ * (the ids must exist) and may be given by the exact name of one record. Returns 0, RECORD_YAML_EMPTY, or
  * KAM_EINVAL with *cause = "NAME:LINE:COL: error: message" (1-based, columns
  * in code points; line_offset is added to every line number). On an error r
  * may be partly changed. */
-int record_yaml_parse(const char *name, const char *text, size_t len, int line_offset, struct record *r, char **cause);
+int record_yaml_parse(const char *name, const char *text, size_t len, int line_offset, struct txn *t, struct record *r,
+		      char **cause);
 
 /* Bytes of the leading note lines ("# error: ...") of text. */
 size_t record_yaml_note_len(const char *text, size_t len);

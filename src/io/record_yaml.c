@@ -63,7 +63,8 @@ static void add_comment_text(struct buf *out, const char *s)
 static void ref_comment(struct txn *t, const struct field *f, const char *ids, struct buf *out)
 {
 	const struct entity *e = field_ref_entity(f);
-	buf_addf(out, "# %s: %s id%s", f->name, e ? e->name : "record", f->type == FT_REFS ? "s separated by ;" : "");
+	buf_addf(out, "# %s: %s id%s or full name%s", f->name, e ? e->name : "record", f->type == FT_REFS ? "s" : "",
+		 f->type == FT_REFS ? "s, separated by ;" : "");
 	if (!t || !e || !ids || !*ids) {
 		buf_addc(out, '\n');
 		return;
@@ -160,7 +161,90 @@ struct yreader {
 	const char *name;
 	int line_offset;
 	char **cause;
+	struct txn *t; /* checks references, resolves names; may be NULL */
 };
+
+struct name_find {
+	int field;
+	const char *folded;
+	uint64_t id;
+	int n;
+};
+
+static int find_name(const struct record *r, void *arg)
+{
+	struct name_find *nf = arg;
+	const char *s = r->v[nf->field].s;
+	if (!s)
+		return 0;
+	char *f = text_fold(s);
+	if (strcmp(f, nf->folded) == 0) {
+		nf->id = r->id;
+		nf->n++;
+	}
+	free(f);
+	return 0;
+}
+
+/* One reference: an id that exists, or the exact name of one record. */
+static int resolve_ref(struct txn *t, const struct field *fd, const char *ref, uint64_t *id, char **msg)
+{
+	const struct entity *e = field_ref_entity(fd);
+	const char *digits = ref[0] == '#' ? ref + 1 : ref;
+	int64_t n;
+	if (!e)
+		return 0;
+	if (*digits && parse_int64(digits, &n) == 0 && n > 0) {
+		struct record *r = NULL;
+		if (store_get(t, e, (uint64_t)n, &r) != 0) {
+			*msg = xasprintf("%s: no %s with id %lld", fd->name, e->name, (long long)n);
+			return -1;
+		}
+		record_free(r);
+		*id = (uint64_t)n;
+		return 0;
+	}
+	if (e->name_field < 0) {
+		*msg = xasprintf("%s: '%s' is not a record id", fd->name, ref);
+		return -1;
+	}
+	struct name_find nf = {e->name_field, NULL, 0, 0};
+	char *folded = text_fold(ref);
+	nf.folded = folded;
+	store_scan_fields(t, e, FIELD_BIT(e->name_field), find_name, &nf);
+	free(folded);
+	if (nf.n == 1) {
+		*id = nf.id;
+		return 0;
+	}
+	*msg = nf.n ? xasprintf("%s: %d %s are named '%s': give the id", fd->name, nf.n, e->plural, ref)
+		    : xasprintf("%s: no %s named '%s' (give an id or a full name)", fd->name, e->name, ref);
+	return -1;
+}
+
+/* A reference field's text with names replaced by ids, each checked. */
+static int resolve_refs(struct yreader *y, const struct field *fd, const char *text, struct buf *out, char **msg)
+{
+	buf_adds(out, "");
+	for (const char *p = text; *p;) {
+		size_t n = fd->type == FT_REFS ? strcspn(p, ";") : strlen(p);
+		char *one = xstrndup(p, n);
+		char *trim = one + strspn(one, " ");
+		for (size_t k = strlen(trim); k && trim[k - 1] == ' '; k--)
+			trim[k - 1] = '\0';
+		uint64_t id = 0;
+		int rc = resolve_ref(y->t, fd, trim, &id, msg);
+		if (!rc && id)
+			buf_addf(out, "%s%llu", out->len ? ";" : "", (unsigned long long)id);
+		else if (!rc)
+			buf_addf(out, "%s%s", out->len ? ";" : "", trim);
+		free(one);
+		if (rc)
+			return -1;
+		p += n + (p[n] == ';');
+	}
+	return 0;
+}
 
 /* Column (1-based, in code points) of byte offset off within line. */
 static int col_of(const char *line, size_t off)
@@ -300,9 +384,10 @@ size_t record_yaml_note_len(const char *text, size_t len)
 	return off;
 }
 
-int record_yaml_parse(const char *name, const char *text, size_t len, int line_offset, struct record *r, char **cause)
+int record_yaml_parse(const char *name, const char *text, size_t len, int line_offset, struct txn *t, struct record *r,
+		      char **cause)
 {
-	struct yreader y = {name, line_offset, cause};
+	struct yreader y = {name, line_offset, cause, t};
 	const struct entity *e = r->ent;
 	if (len > MAX_TEXT)
 		return yerr(&y, 1, 1, "file too large (more than 1 MiB)");
@@ -395,6 +480,19 @@ int record_yaml_parse(const char *name, const char *text, size_t len, int line_o
 			break;
 		}
 		char *why = NULL;
+		const struct field *fd = &e->fields[f];
+		if (y.t && !null && *val.p && (fd->type == FT_REF || fd->type == FT_REFS)) {
+			struct buf ids = {0};
+			if (resolve_refs(&y, fd, val.p, &ids, &why) != 0) {
+				rc = yerr(&y, ln, col_of(line, vstart), why);
+				free(why);
+				buf_free(&ids);
+				break;
+			}
+			buf_reset(&val);
+			buf_adds(&val, ids.p);
+			buf_free(&ids);
+		}
 		if (record_parse_field(r, f, null ? "" : val.p, &why) != 0) {
 			rc = yerr(&y, ln, col_of(line, vstart), why ? why : "invalid value");
 			free(why);

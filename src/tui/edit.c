@@ -147,8 +147,8 @@ static int load(struct tui *t, const struct entity *e, uint64_t id, struct recor
 	return rc;
 }
 
-/* One write txn with the version read. 1 = denied (message shown). */
-static int save(struct tui *t, struct record *r, char **cause)
+/* One write txn with the version read; *denied when the role forbids it. */
+static int save(struct tui *t, struct record *r, int *denied, char **cause)
 {
 	struct txn *txn = NULL;
 	int rc = store_begin(t->st, 1, &txn);
@@ -158,6 +158,7 @@ static int save(struct tui *t, struct record *r, char **cause)
 	store_txn_set_command(txn, cmd);
 	free(cmd);
 	rc = access_check(t->st, store_user(t->st), ACCESS_WRITE, r, cause);
+	*denied = rc == KAM_EINVAL;
 	if (!rc)
 		rc = store_update(txn, r, cause);
 	if (!rc)
@@ -230,9 +231,9 @@ static int try_save(struct tui *t, struct record **base, struct record *mine, ch
 		return 0;
 	}
 	char *why = NULL;
-	int again = 0;
-	int rc = save(t, mine, &why);
-	if (rc == KAM_EINVAL) {
+	int again = 0, denied = 0;
+	int rc = save(t, mine, &denied, &why);
+	if (denied) {
 		tui_message(t, 1, "not saved: permission denied: %s", why ? why : "");
 	} else if (rc == KAM_ECONFLICT) {
 		struct record *theirs = NULL;
@@ -302,7 +303,11 @@ static void edit_rounds(struct tui *t, struct record **base, const char *dir, co
 		size_t off = record_yaml_note_len(in.p, in.len);
 		struct record *mine = record_dup(*base);
 		char *cause = NULL;
-		int rc = record_yaml_parse(name, in.p + off, in.len - off, 1, mine, &cause);
+		struct txn *txn = NULL;
+		if (store_begin(t->st, 0, &txn) != 0)
+			txn = NULL;
+		int rc = record_yaml_parse(name, in.p + off, in.len - off, 1, txn, mine, &cause);
+		store_abort(txn);
 		if (rc == RECORD_YAML_EMPTY) {
 			tui_message(t, 0, "edit cancelled (empty file): nothing saved");
 		} else if (rc) {

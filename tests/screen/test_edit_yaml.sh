@@ -29,12 +29,13 @@ audit() { "$KAM_BIN" --db "$T/db" log | wc -l; }
 start_kam 120 40
 
 # 1: one field rewritten: saved with the version read.
-round 1 <<<'sed -i "s/^city: .*/city: 深圳/" "$1"'
+round 1 <<<'sed -i "s/^city: .*/city: 深圳/; s/^kam: .*/kam: 陈敏/" "$1"'
 keys Space j E
 wait_text "saved account 2 (version 2)" || { screen >&2; fail "E did not save"; }
 [ "$(show account 2 city)" = 深圳 ] || fail "city not saved: $(show account 2 city)"
 grep -q '^# industry: carrier | bank | insurance' "$ED/got1.yaml" || fail "no enum choices comment"
-grep -q '^# kam: staff id (1 王丽)$' "$ED/got1.yaml" || fail "no name of the referenced record"
+grep -q '^# kam: staff id or full name (1 王丽)$' "$ED/got1.yaml" || fail "no name of the referenced record"
+[ "$(show account 2 kam)" = "陈敏 #2" ] || fail "a reference given by name: $(show account 2 kam)"
 grep -q '^name: 中国华信通信集团广东有限公司$' "$ED/got1.yaml" || fail "no name line"
 wait_text "Region 广东/深圳" || { screen >&2; fail "detail not repainted with the saved value"; }
 

@@ -12,7 +12,9 @@
 #include "kam/err.h"
 #include "kam/model.h"
 #include "kam/record_yaml.h"
+#include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 static struct record *account(void)
 {
@@ -31,7 +33,7 @@ static struct record *account(void)
 
 static int parse(const char *text, struct record *r, char **cause)
 {
-	return record_yaml_parse("account-2.yaml", text, strlen(text), 0, r, cause);
+	return record_yaml_parse("account-2.yaml", text, strlen(text), 0, NULL, r, cause);
 }
 
 static void test_round_trip(void **state)
@@ -87,7 +89,7 @@ static void expect_error(const char *text, int offset, const char *msg)
 {
 	struct record *r = account();
 	char *cause = NULL;
-	assert_int_equal(record_yaml_parse("account-2.yaml", text, strlen(text), offset, r, &cause), KAM_EINVAL);
+	assert_int_equal(record_yaml_parse("account-2.yaml", text, strlen(text), offset, NULL, r, &cause), KAM_EINVAL);
 	assert_non_null(cause);
 	if (strcmp(cause, msg) != 0)
 		fail_msg("got  %s\nwant %s", cause, msg);
@@ -124,7 +126,7 @@ static void test_errors(void **state)
 	struct record *a = record_new(ENTITY(activity));
 	char *cause = NULL;
 	const char *t = "budget: 5\n";
-	assert_int_equal(record_yaml_parse("activity-1.yaml", t, strlen(t), 0, a, &cause), KAM_EINVAL);
+	assert_int_equal(record_yaml_parse("activity-1.yaml", t, strlen(t), 0, NULL, a, &cause), KAM_EINVAL);
 	assert_string_equal(cause, "activity-1.yaml:1:1: error: budget is computed by kam and cannot be set");
 	free(cause);
 	record_free(a);
@@ -146,13 +148,60 @@ static void test_note(void **state)
 	buf_free(&b);
 }
 
+/* With a txn: reference ids must exist, an exact name resolves to its id. */
+static void test_refs(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kam_ryaml_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *db = xasprintf("%s/db", dir);
+	struct store *st = NULL;
+	assert_int_equal(store_open(&st, db, STORE_CREATE, NULL), 0);
+	fixture_put(st, "staff", 0, (const char *const[]){"name=王丽", NULL});
+	fixture_put(st, "staff", 0, (const char *const[]){"name=陈敏", NULL});
+	fixture_put(st, "staff", 0, (const char *const[]){"name=Smith", NULL});
+	fixture_put(st, "staff", 0, (const char *const[]){"name=smith", NULL});
+	struct txn *t = NULL;
+	assert_int_equal(store_begin(st, 0, &t), 0);
+	struct record *r = record_new(ENTITY(activity));
+	char *cause = NULL;
+	const char *ok = "account: 7\ntype: call\ndate: 2026-11-23\nstaff: 陈敏; 1\n";
+	assert_int_equal(record_yaml_parse("a.yaml", ok, strlen(ok), 0, NULL, r, &cause), KAM_EINVAL);
+	free(cause); /* without a txn names are not ids */
+	cause = NULL;
+	const char *ok2 = "account: 7\ntype: call\ndate: 2026-11-23\nstaff: 1;2\n";
+	assert_int_equal(record_yaml_parse("a.yaml", ok2, strlen(ok2), 0, NULL, r, &cause), 0);
+	struct record *a = record_new(ENTITY(account));
+	const char *named = "name: x\nkam: 陈敏\n";
+	assert_int_equal(record_yaml_parse("a.yaml", named, strlen(named), 0, t, a, &cause), 0);
+	assert_int_equal(a->v[ACCOUNT_KAM].i, 2);
+	const char *missing = "name: x\nkam: 9\n";
+	assert_int_equal(record_yaml_parse("a.yaml", missing, strlen(missing), 0, t, a, &cause), KAM_EINVAL);
+	assert_string_equal(cause, "a.yaml:2:6: error: kam: no staff with id 9");
+	free(cause);
+	cause = NULL;
+	const char *twice = "name: x\nkam: SMITH\n";
+	assert_int_equal(record_yaml_parse("a.yaml", twice, strlen(twice), 0, t, a, &cause), KAM_EINVAL);
+	assert_string_equal(cause, "a.yaml:2:6: error: kam: 2 staff are named 'SMITH': give the id");
+	free(cause);
+	cause = NULL;
+	const char *nobody = "name: x\nkam: 王\n";
+	assert_int_equal(record_yaml_parse("a.yaml", nobody, strlen(nobody), 0, t, a, &cause), KAM_EINVAL);
+	assert_string_equal(cause, "a.yaml:2:6: error: kam: no staff named '王' (give an id or a full name)");
+	free(cause);
+	store_abort(t);
+	record_free(a);
+	record_free(r);
+	store_close(st);
+	fixture_rmtree(dir);
+	free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_edits),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_note),
+	    cmocka_unit_test(test_round_trip), cmocka_unit_test(test_edits), cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_note),       cmocka_unit_test(test_refs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
