@@ -34,6 +34,8 @@ enum dline_style { DL_PLAIN = 0, DL_HEAD = 1, DL_WARN = 2 };
 struct dline {
 	char *text; /* sanitised UTF-8 */
 	int style;
+	const struct entity *ent; /* the record the line shows (E edits it), or NULL */
+	uint64_t id;
 };
 
 struct detail {

@@ -22,6 +22,7 @@ struct vlist {
 	char **rows;        /* sanitised UTF-8 */
 	uint64_t *acct;     /* the account each row belongs to, 0 = none */
 	unsigned char *sub; /* the detail sub-view (enum detail_sub) that shows the row's record */
+	uint64_t *rec;      /* the row's record: a contact (Contacts), an opportunity (Opportunities), else 0 */
 	int n;
 };
 

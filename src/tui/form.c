@@ -17,23 +17,72 @@
 #include "kam/text.h"
 #include "kam/util.h"
 
+/* The account form (e, a in the navigator); drafts hold its fields. */
 static const int form_fields[] = {ACCOUNT_NAME,      ACCOUNT_SHORT_NAME, ACCOUNT_INDUSTRY,    ACCOUNT_PROVINCE,
 				  ACCOUNT_CITY,      ACCOUNT_POSITION,   ACCOUNT_PROCUREMENT, ACCOUNT_STAGE,
 				  ACCOUNT_LIFECYCLE, ACCOUNT_KEY,        ACCOUNT_STRATEGIC,   ACCOUNT_NOTES};
 #define NFIELDS ((int)(sizeof form_fields / sizeof form_fields[0]))
+#define MAXFIELDS 16
+
+/* A field of the form: of the record itself (rec 0) or, for a new
+ * contact, of its role in the account (rec 1, an account_contact). */
+struct form_field {
+	int rec, f;
+};
+
+static const struct form_field account_form[] = {
+    {0, ACCOUNT_NAME},      {0, ACCOUNT_SHORT_NAME}, {0, ACCOUNT_INDUSTRY},    {0, ACCOUNT_PROVINCE},
+    {0, ACCOUNT_CITY},      {0, ACCOUNT_POSITION},   {0, ACCOUNT_PROCUREMENT}, {0, ACCOUNT_STAGE},
+    {0, ACCOUNT_LIFECYCLE}, {0, ACCOUNT_KEY},        {0, ACCOUNT_STRATEGIC},   {0, ACCOUNT_NOTES}};
+static const struct form_field contact_form[] = {
+    {1, AC_ACCOUNT},    {0, CONTACT_NAME},       {0, CONTACT_TITLE},   {0, CONTACT_DEPARTMENT}, {0, CONTACT_PHONE},
+    {0, CONTACT_EMAIL}, {0, CONTACT_REPORTS_TO}, {1, AC_ROLE},         {1, AC_INFLUENCE},       {1, AC_ATTITUDE},
+    {1, AC_OWNER_A},    {1, AC_OWNER_B},         {0, CONTACT_CADENCE}, {0, CONTACT_NOTES}};
+static const struct form_field opp_form[] = {
+    {0, OPP_ACCOUNT},     {0, OPP_YEAR},     {0, OPP_TITLE},     {0, OPP_OFFERING},    {0, OPP_AMOUNT}, {0, OPP_STAGE},
+    {0, OPP_PROBABILITY}, {0, OPP_DECISION}, {0, OPP_STRATEGIC}, {0, OPP_COMPETITORS}, {0, OPP_OWNER},  {0, OPP_NOTES}};
+static const struct form_field act_form[] = {{0, ACT_ACCOUNT},
+					     {0, ACT_TYPE},
+					     {0, ACT_TITLE},
+					     {0, ACT_DATE},
+					     {0, ACT_TIME},
+					     {0, ACT_OPPORTUNITY},
+					     {0, ACT_CONTACTS},
+					     {0, ACT_STAFF},
+					     {0, ACT_GUESTS},
+					     {0, ACT_DAYS},
+					     {0, ACT_COST_PER_GUEST_DAY},
+					     {0, ACT_STATUS},
+					     {0, ACT_OUTCOME}};
 
 struct form {
 	struct record *orig; /* as read: its version goes with the save */
-	struct lineedit le[NFIELDS];
-	char *start[NFIELDS]; /* text when the form opened (or was reloaded) */
-	char *err[NFIELDS];
+	struct record *link; /* a new contact: its account_contact, else NULL */
+	const struct form_field *fields;
+	int nfields;
+	struct lineedit le[MAXFIELDS];
+	char *start[MAXFIELDS]; /* text when the form opened (or was reloaded) */
+	char *err[MAXFIELDS];
 	int cur;
 	int confirm_cancel;
 	int conflict;
-	char *note; /* conflict or save problem, shown under the fields */
-	int cy, cx; /* where the terminal cursor goes */
-	int is_new; /* a (add): the record is inserted, not updated */
+	char *note;                /* conflict or save problem, shown under the fields */
+	int cy, cx;                /* where the terminal cursor goes */
+	int is_new;                /* a (add): the record is inserted, not updated */
+	struct pick *pick;         /* Ctrl-P / F4: the current field's choices */
+	char *ref_text[MAXFIELDS]; /* a reference field's text ... */
+	char *ref_name[MAXFIELDS]; /* ... and the name of the record it points to */
 };
+
+static struct record *form_rec(const struct form *fm, int i)
+{
+	return fm->fields[i].rec ? fm->link : fm->orig;
+}
+
+static const struct field *form_field_def(const struct form *fm, int i)
+{
+	return &form_rec(fm, i)->ent->fields[fm->fields[i].f];
+}
 
 static char *field_text(const struct record *r, int f)
 {
@@ -43,11 +92,12 @@ static char *field_text(const struct record *r, int f)
 	return buf_steal(&b);
 }
 
+/* r: the record of rec-0 fields (the link keeps its own values). */
 static void form_fill(struct form *fm, const struct record *r, char **keep)
 {
-	for (int i = 0; i < NFIELDS; i++) {
+	for (int i = 0; i < fm->nfields; i++) {
 		free(fm->start[i]);
-		fm->start[i] = field_text(r, form_fields[i]);
+		fm->start[i] = field_text(fm->fields[i].rec ? fm->link : r, fm->fields[i].f);
 		le_init(&fm->le[i], keep && keep[i] ? keep[i] : fm->start[i]);
 		free(fm->err[i]);
 		fm->err[i] = NULL;
@@ -66,25 +116,96 @@ void form_open(struct tui *t)
 		return;
 	}
 	struct form *fm = xcalloc(1, sizeof *fm);
+	fm->fields = account_form;
+	fm->nfields = NFIELDS;
 	fm->orig = record_dup(r);
 	form_fill(fm, r, NULL);
 	t->form = fm;
 	t->dirty = D_ALL;
 }
 
-/* a: a form for a new account, saved by form_insert(). */
-void form_open_new(struct tui *t)
+/* a: a form for a new record of entity e (account, contact, opportunity,
+ * activity), saved by form_insert(). acct: the account the new record
+ * belongs to (pre-filled), year: an opportunity's plan year. */
+void form_open_new(struct tui *t, const struct entity *e, uint64_t acct, int year)
 {
 	if (t->read_only) {
 		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
 		return;
 	}
 	struct form *fm = xcalloc(1, sizeof *fm);
-	fm->orig = record_new(ENTITY(account));
+	fm->orig = record_new(e);
 	fm->is_new = 1;
+	if (e == ENTITY(contact)) {
+		fm->fields = contact_form;
+		fm->nfields = (int)(sizeof contact_form / sizeof contact_form[0]);
+		fm->link = record_new(ENTITY(account_contact));
+		record_set_int(fm->link, AC_ACCOUNT, (int64_t)acct);
+	} else if (e == ENTITY(opportunity)) {
+		fm->fields = opp_form;
+		fm->nfields = (int)(sizeof opp_form / sizeof opp_form[0]);
+		record_set_int(fm->orig, OPP_ACCOUNT, (int64_t)acct);
+		record_set_int(fm->orig, OPP_YEAR, year);
+	} else if (e == ENTITY(activity)) {
+		fm->fields = act_form;
+		fm->nfields = (int)(sizeof act_form / sizeof act_form[0]);
+		record_set_int(fm->orig, ACT_ACCOUNT, (int64_t)acct);
+	} else {
+		fm->fields = account_form;
+		fm->nfields = NFIELDS;
+	}
 	form_fill(fm, fm->orig, NULL);
+	/* The cursor starts on the first field that is not pre-filled. */
+	while (fm->cur + 1 < fm->nfields && *fm->start[fm->cur])
+		fm->cur++;
 	t->form = fm;
 	t->dirty = D_ALL;
+}
+
+/* a: a record of the kind the current list shows, for the account it
+ * belongs to: contacts, opportunities (of the year shown) and activities in
+ * their sub-views when the detail has the keyboard, in the global Contacts
+ * and Opportunities views and the Pipeline (the row's account); an account
+ * elsewhere. */
+void form_open_add(struct tui *t)
+{
+	const struct entity *e = ENTITY(account);
+	uint64_t acct = 0;
+	int year = t->plan_year;
+	if (t->help)
+		return;
+	if (t->pipe_open) {
+		const struct pipe_col *c = t->pipe.ncols ? &t->pipe.cols[t->pipe_col] : NULL;
+		if (!c || !c->n) {
+			tui_message(t, 1, "no account here: add the opportunity from its account (3, a)");
+			return;
+		}
+		e = ENTITY(opportunity);
+		acct = c->cards[t->pipe_row[t->pipe_col]].acct;
+		year = t->pipe.year;
+	} else if (t->gv.kind == VLIST_CONTACTS || t->gv.kind == VLIST_OPPS) {
+		e = t->gv.kind == VLIST_CONTACTS ? ENTITY(contact) : ENTITY(opportunity);
+		acct = t->gv.n ? t->gv.acct[t->gvl.pos.cur] : 0;
+		if (!acct) {
+			tui_message(t, 1, "no account for this row: add the %s from its account", e->name);
+			return;
+		}
+	} else if (t->gv.kind) {
+		tui_message(t, 1, "add: nothing to add in this view");
+		return;
+	} else if (t->focus && t->det.account &&
+		   (t->det.sub == DETAIL_CONTACTS || t->det.sub == DETAIL_OPPS || t->det.sub == DETAIL_ACTS)) {
+		if (t->det_stale) {
+			tui_message(t, 1, "the detail was still being rebuilt: press a again");
+			return;
+		}
+		e = t->det.sub == DETAIL_CONTACTS ? ENTITY(contact)
+		    : t->det.sub == DETAIL_OPPS   ? ENTITY(opportunity)
+						  : ENTITY(activity);
+		acct = t->det.account;
+		year = t->det.year;
+	}
+	form_open_new(t, e, acct, year);
 }
 
 void form_close(struct tui *t)
@@ -92,17 +213,23 @@ void form_close(struct tui *t)
 	struct form *fm = t->form;
 	if (!fm)
 		return;
-	for (int i = 0; i < NFIELDS; i++) {
+	for (int i = 0; i < fm->nfields; i++) {
 		le_free(&fm->le[i]);
 		free(fm->start[i]);
 		free(fm->err[i]);
 	}
 	record_free(fm->orig);
+	record_free(fm->link);
+	pick_free(fm->pick);
+	for (int i = 0; i < MAXFIELDS; i++) {
+		free(fm->ref_text[i]);
+		free(fm->ref_name[i]);
+	}
 	free(fm->note);
 	free(fm);
 	t->form = NULL;
 	curs_set(0);
-	t->navl.drawn_valid = t->detl.drawn_valid = 0;
+	t->navl.drawn_valid = t->detl.drawn_valid = t->gvl.drawn_valid = t->pipe_drawn_valid = 0;
 	t->dirty = D_ALL;
 }
 
@@ -116,7 +243,7 @@ static int form_changed(const struct form *fm, int i)
 
 static int form_any_changed(const struct form *fm)
 {
-	for (int i = 0; i < NFIELDS; i++)
+	for (int i = 0; i < fm->nfields; i++)
 		if (form_changed(fm, i))
 			return 1;
 	return 0;
@@ -128,18 +255,19 @@ static void set_note(struct form *fm, char *note)
 	fm->note = note;
 }
 
-/* Apply the edited fields to a copy of the record read; 0 when all parse. */
-static int form_apply(struct form *fm, struct record *r)
+/* Apply the edited fields to a copy of the record read (and of the link);
+ * 0 when all parse. */
+static int form_apply(struct form *fm, struct record *r, struct record *link)
 {
 	int bad = 0;
-	for (int i = 0; i < NFIELDS; i++) {
+	for (int i = 0; i < fm->nfields; i++) {
 		free(fm->err[i]);
 		fm->err[i] = NULL;
 		if (!form_changed(fm, i))
 			continue;
 		char *text = le_text(&fm->le[i]);
 		char *cause = NULL;
-		if (record_parse_field(r, form_fields[i], text, &cause) != 0) {
+		if (record_parse_field(fm->fields[i].rec ? link : r, fm->fields[i].f, text, &cause) != 0) {
 			fm->err[i] = cause ? cause : xstrdup("invalid value");
 			if (!bad)
 				fm->cur = i;
@@ -184,20 +312,29 @@ static void conflict_note(struct tui *t, struct form *fm)
 	buf_free(&b);
 }
 
-/* Insert the new record r in one write txn; the navigator shows it. */
-static void form_insert(struct tui *t, struct record *r)
+/* Insert the new record r (and a new contact's role in its account, link)
+ * in one write txn; the navigator shows a new account, the detail the
+ * others. */
+static void form_insert(struct tui *t, struct record *r, struct record *link)
 {
 	struct form *fm = t->form;
 	struct txn *txn = NULL;
 	char *cause = NULL;
 	int rc = store_begin(t->st, 1, &txn);
 	if (!rc) {
-		store_txn_set_command(txn, "tui add account");
-		rc = access_check(t->st, store_user(t->st), ACCESS_WRITE, r, &cause);
+		char *cmd = xasprintf("tui add %s", r->ent->name);
+		store_txn_set_command(txn, cmd);
+		free(cmd);
+		/* A new contact belongs to the account of its role there. */
+		rc = access_check(t->st, store_user(t->st), ACCESS_WRITE, link ? link : r, &cause);
 		if (rc == KAM_EINVAL)
 			tui_message(t, 1, "permission denied: %s", cause);
 		if (!rc)
 			rc = store_insert(txn, r, &cause);
+		if (!rc && link) {
+			record_set_int(link, AC_CONTACT, (int64_t)r->id);
+			rc = store_insert(txn, link, &cause);
+		}
 		if (!rc)
 			rc = store_commit(txn, &cause);
 		else
@@ -205,13 +342,18 @@ static void form_insert(struct tui *t, struct record *r)
 	}
 	if (rc) {
 		set_note(fm, xasprintf("not saved: %s", cause ? cause : kam_strerror(rc)));
-	} else {
+	} else if (r->ent == ENTITY(account)) {
 		char id[24];
 		snprintf(id, sizeof id, "%llu", (unsigned long long)r->id);
 		form_close(t);
 		tui_reload(t);
 		tui_run_action(t, DO_GOTO, id);
 		tui_message(t, 0, "added account %s", id);
+	} else {
+		form_close(t);
+		tui_reload(t);
+		t->det_stale = 1;
+		tui_message(t, 0, "added %s %llu", r->ent->name, (unsigned long long)r->id);
 	}
 	free(cause);
 	t->dirty |= D_NAV | D_STATUS;
@@ -226,14 +368,17 @@ static void form_save(struct tui *t)
 		return;
 	}
 	struct record *r = record_dup(fm->orig);
-	if (form_apply(fm, r) != 0) {
+	struct record *link = fm->link ? record_dup(fm->link) : NULL;
+	if (form_apply(fm, r, link) != 0) {
 		record_free(r);
+		record_free(link);
 		t->dirty |= D_NAV;
 		return;
 	}
 	if (fm->is_new) {
-		form_insert(t, r);
+		form_insert(t, r, link);
 		record_free(r);
+		record_free(link);
 		return;
 	}
 	struct txn *txn = NULL;
@@ -289,23 +434,73 @@ static void form_reload(struct tui *t)
 		set_note(fm, xasprintf("cannot reload: %s", kam_strerror(rc)));
 		return;
 	}
-	char *keep[NFIELDS] = {0};
-	for (int i = 0; i < NFIELDS; i++)
+	char *keep[MAXFIELDS] = {0};
+	for (int i = 0; i < fm->nfields; i++)
 		if (form_changed(fm, i))
 			keep[i] = le_text(&fm->le[i]);
 	record_free(fm->orig);
 	fm->orig = theirs;
 	form_fill(fm, theirs, keep);
-	for (int i = 0; i < NFIELDS; i++)
+	for (int i = 0; i < fm->nfields; i++)
 		free(keep[i]);
 	fm->conflict = 0;
 	set_note(fm, xasprintf("reloaded version %u; your edits are re-applied: Ctrl-S saves", theirs->version));
+}
+
+/* Enter in the pick list: the choice goes into the field (a reference
+ * list gets the id appended). */
+static void form_pick_put(struct form *fm, const char *value)
+{
+	struct lineedit *le = &fm->le[fm->cur];
+	char *now = le_text(le);
+	char *text = NULL;
+	if (form_field_def(fm, fm->cur)->type == FT_REFS && *now) {
+		int dup = 0;
+		for (char *p = now; *p;) {
+			size_t n = strcspn(p, ";");
+			if (n == strlen(value) && strncmp(p, value, n) == 0)
+				dup = 1;
+			p += n + (p[n] == ';');
+		}
+		text = dup ? xstrdup(now) : xasprintf("%s;%s", now, value);
+	} else {
+		text = xstrdup(value);
+	}
+	le_init(le, text);
+	free(text);
+	free(now);
+	free(fm->err[fm->cur]);
+	fm->err[fm->cur] = NULL;
+}
+
+static int is_pick_key(int is_keycode, wint_t ch)
+{
+	int key = (int)ch;
+	const struct action *a = &tui_actions[DO_PICK];
+	(void)is_keycode;
+	return key && (key == a->key || key == a->key2);
 }
 
 void form_key(struct tui *t, int is_keycode, wint_t ch)
 {
 	struct form *fm = t->form;
 	t->dirty |= D_NAV;
+	if (fm->pick) {
+		char *value = NULL;
+		int rc = pick_key(fm->pick, is_keycode, ch, &value);
+		if (rc != 1) {
+			if (rc == 2)
+				form_pick_put(fm, value);
+			free(value);
+			pick_free(fm->pick);
+			fm->pick = NULL;
+		}
+		return;
+	}
+	if (!fm->confirm_cancel && is_pick_key(is_keycode, ch)) {
+		fm->pick = pick_open(t, form_field_def(fm, fm->cur), t->h - 7);
+		return;
+	}
 	if (fm->confirm_cancel) {
 		if (!is_keycode && (ch == 'y' || ch == 'Y'))
 			form_close(t);
@@ -321,7 +516,7 @@ void form_key(struct tui *t, int is_keycode, wint_t ch)
 		return;
 	}
 	int enter = (!is_keycode && (ch == '\r' || ch == '\n')) || (is_keycode && ch == KEY_ENTER);
-	if ((!is_keycode && ch == CTRL('s')) || (enter && fm->cur == NFIELDS - 1)) {
+	if ((!is_keycode && ch == CTRL('s')) || (enter && fm->cur == fm->nfields - 1)) {
 		form_save(t);
 		return;
 	}
@@ -330,18 +525,64 @@ void form_key(struct tui *t, int is_keycode, wint_t ch)
 		return;
 	}
 	if (enter || (!is_keycode && ch == '\t') || (is_keycode && ch == KEY_DOWN)) {
-		fm->cur = (fm->cur + 1) % NFIELDS;
+		fm->cur = (fm->cur + 1) % fm->nfields;
 		return;
 	}
 	if ((is_keycode && (ch == KEY_UP || ch == KEY_BTAB))) {
-		fm->cur = (fm->cur + NFIELDS - 1) % NFIELDS;
+		fm->cur = (fm->cur + fm->nfields - 1) % fm->nfields;
 		return;
 	}
 	le_key(&fm->le[fm->cur], is_keycode, ch);
 }
 
+/* The name of the record a reference field's text points to, looked up
+ * when the text changes. */
+static const char *ref_name_of(struct tui *t, struct form *fm, int i, const struct field *f)
+{
+	char *text = le_text(&fm->le[i]);
+	if (fm->ref_text[i] && strcmp(fm->ref_text[i], text) == 0) {
+		free(text);
+		return fm->ref_name[i];
+	}
+	free(fm->ref_text[i]);
+	free(fm->ref_name[i]);
+	fm->ref_text[i] = text;
+	fm->ref_name[i] = NULL;
+	const struct entity *e = field_ref_entity(f);
+	struct buf b = {0};
+	struct txn *txn = NULL;
+	if (e && *text && store_begin(t->st, 0, &txn) == 0) {
+		for (const char *p = text; *p;) {
+			size_t n = strcspn(p, ";");
+			char *one = xstrndup(p, n);
+			int64_t id;
+			struct record *r = NULL;
+			if (b.len)
+				buf_adds(&b, ", ");
+			if (parse_int64(one[0] == '#' ? one + 1 : one, &id) == 0 && id > 0 &&
+			    store_get(txn, e, (uint64_t)id, &r) == 0)
+				buf_adds(&b, record_name(r));
+			else
+				buf_addf(&b, "%s: no such %s", one, e->name);
+			record_free(r);
+			free(one);
+			p += n + (p[n] == ';');
+		}
+		store_abort(txn);
+	}
+	fm->ref_name[i] = b.p ? text_sanitize(b.p) : NULL;
+	buf_free(&b);
+	return fm->ref_name[i];
+}
+
 static void hint_for(const struct field *f, struct buf *b)
 {
+	int pickable = (f->type == FT_ENUM && f->enums) || f->type == FT_REF || f->type == FT_REFS;
+	if (pickable && tui_actions[DO_PICK].key) {
+		char k[24];
+		tui_key_label(tui_actions[DO_PICK].key, k, sizeof k);
+		buf_addf(b, "%s pick  ", k);
+	}
 	if (f->type == FT_ENUM && f->enums) {
 		buf_adds(b, "one of:");
 		for (int k = 0; f->enums[k]; k++)
@@ -367,15 +608,15 @@ void form_draw(struct tui *t)
 	struct form *fm = t->form;
 	int w = t->w, y = 2;
 	char *title = fm->is_new
-			  ? xstrdup(" New account   Tab/Up/Down move  Ctrl-S save  Esc cancel")
+			  ? xasprintf(" New %s   Tab/Up/Down move  Ctrl-S save  Esc cancel", fm->orig->ent->name)
 			  : xasprintf(" Edit account %llu (version %u)   Tab/Up/Down move  Ctrl-S save  Esc cancel",
 				      (unsigned long long)fm->orig->id, fm->orig->version);
 	put_row(y++, title, w, theme_head);
 	free(title);
 	put_row(y++, "", w, A_NORMAL);
 	int labelw = 16, valw = w / 2 - labelw;
-	for (int i = 0; i < NFIELDS; i++, y++) {
-		const struct field *f = &fm->orig->ent->fields[form_fields[i]];
+	for (int i = 0; i < fm->nfields; i++, y++) {
+		const struct field *f = form_field_def(fm, i);
 		char *label = xasprintf("%s %s", i == fm->cur ? ">" : " ", f->name);
 		put_row(y, label, labelw, i == fm->cur ? A_BOLD : A_NORMAL);
 		free(label);
@@ -387,11 +628,16 @@ void form_draw(struct tui *t)
 			fm->cx = cx;
 		}
 		struct buf b = {0};
+		const char *ref = f->type == FT_REF || f->type == FT_REFS ? ref_name_of(t, fm, i, f) : NULL;
 		if (fm->err[i]) {
 			buf_addf(&b, " ! %s", fm->err[i]);
 		} else if (i == fm->cur) {
 			buf_adds(&b, "  ");
+			if (ref)
+				buf_addf(&b, "= %s  ", ref);
 			hint_for(f, &b);
+		} else if (ref) {
+			buf_addf(&b, "  = %s", ref);
 		}
 		char *s = text_sanitize(b.p ? b.p : "");
 		char *fit = text_fit(s, w - labelw - valw, TEXT_LEFT);
@@ -409,6 +655,11 @@ void form_draw(struct tui *t)
 	free(n);
 	while (y < t->h - 1)
 		put_row(y++, "", w, A_NORMAL);
+	if (fm->pick) {
+		int x = labelw + valw;
+		fm->cx = pick_draw(fm->pick, 4, x, w - x, t->h - 5, t->arrow);
+		fm->cy = 5;
+	}
 }
 
 void form_place_cursor(struct tui *t)
@@ -458,7 +709,8 @@ static char *draft_path(const char *dir, uint64_t id)
 void form_save_draft(struct tui *t)
 {
 	struct form *fm = t->form;
-	char *dir = drafts_dir();
+	/* Drafts keep account forms (the others are short: not yet). */
+	char *dir = fm && fm->fields == account_form ? drafts_dir() : NULL;
 	if (!fm || !dir || !form_any_changed(fm) || mkdirs(dir) != 0) {
 		free(dir);
 		return;
@@ -598,6 +850,8 @@ void form_open_draft(struct tui *t)
 	form_close(t);
 	struct form *fm = xcalloc(1, sizeof *fm);
 	fm->orig = r;
+	fm->fields = account_form;
+	fm->nfields = NFIELDS;
 	fm->is_new = d.id == 0;
 	form_fill(fm, r, d.val);
 	set_note(fm, xstrdup("draft restored (the connection dropped): Ctrl-S saves, Esc discards"));

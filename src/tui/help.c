@@ -9,7 +9,7 @@
 #include "kam/text.h"
 #include "kam/util.h"
 
-static void key_label(int key, char *out, size_t n)
+void tui_key_label(int key, char *out, size_t n)
 {
 	static const struct {
 		int key;
@@ -25,7 +25,9 @@ static void key_label(int key, char *out, size_t n)
 			return;
 		}
 	}
-	if (key > 0 && key < 0x20)
+	if (key >= KEY_F(1) && key <= KEY_F(12))
+		snprintf(out, n, "F%d", key - KEY_F(0));
+	else if (key > 0 && key < 0x20)
 		snprintf(out, n, "Ctrl-%c", key + 'a' - 1);
 	else if (key > 0x20 && key < 0x7f)
 		snprintf(out, n, "%c", key);
@@ -36,8 +38,8 @@ static void key_label(int key, char *out, size_t n)
 static char *help_line(const struct action *a)
 {
 	char k1[24], k2[24], keys[52];
-	key_label(a->key, k1, sizeof k1);
-	key_label(a->key2, k2, sizeof k2);
+	tui_key_label(a->key, k1, sizeof k1);
+	tui_key_label(a->key2, k2, sizeof k2);
 	if (!a->key)
 		snprintf(keys, sizeof keys, "%s", "");
 	else if (a->key2 && strcmp(k1, k2) != 0)

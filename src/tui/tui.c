@@ -763,13 +763,19 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 		form_open(t);
 		break;
 	case DO_ADD:
-		form_open_new(t);
+		form_open_add(t);
 		break;
 	case DO_DELETE:
 		delete_ask(t);
 		break;
 	case DO_DRAFT:
 		form_open_draft(t);
+		break;
+	case DO_EDIT_YAML:
+		edit_in_editor(t);
+		break;
+	case DO_PICK:
+		tui_message(t, 1, "pick: in a form (e, a), on an enum or reference field");
 		break;
 	case DO_MARKER:
 		t->arrow = !t->arrow;

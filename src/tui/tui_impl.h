@@ -181,7 +181,8 @@ void help_close(struct tui *t);
 
 /* form.c */
 void form_open(struct tui *t);
-void form_open_new(struct tui *t);
+void form_open_new(struct tui *t, const struct entity *e, uint64_t acct, int year);
+void form_open_add(struct tui *t); /* a: a record of the kind the current list shows */
 /* SIGHUP with a form open: its edits go to $XDG_STATE_HOME/kam/drafts/. */
 void form_save_draft(struct tui *t);
 int form_draft_pending(struct tui *t);
@@ -190,6 +191,20 @@ void form_key(struct tui *t, int is_keycode, wint_t ch);
 void form_draw(struct tui *t);
 void form_close(struct tui *t);
 void form_place_cursor(struct tui *t);
+
+/* pick.c: the pick list of a form field (enum codes, referenced records) */
+struct pick;
+struct pick *pick_open(struct tui *t, const struct field *f, int height); /* NULL: nothing to pick */
+void pick_free(struct pick *p);
+/* 1 still open, 0 cancelled, 2 chosen: *out = the value (caller frees). */
+int pick_key(struct pick *p, int is_keycode, wint_t ch, char **out);
+int pick_draw(struct pick *p, int y, int x, int w, int h, int arrow); /* the filter's cursor column */
+
+/* help.c: "Ctrl-p", "F4", "Enter" ... */
+void tui_key_label(int key, char *out, size_t n);
+
+/* edit.c: E, the selected record in $EDITOR as YAML */
+void edit_in_editor(struct tui *t);
 
 /* views.c: the global views */
 void gview_open(struct tui *t, enum vlist_kind kind);

@@ -28,8 +28,17 @@ static void add_line(struct detail *d, int style, struct buf *b)
 	d->lines = xrealloc(d->lines, ((size_t)d->nlines + 1) * sizeof *d->lines);
 	d->lines[d->nlines].text = text_sanitize(b->p ? b->p : "");
 	d->lines[d->nlines].style = style;
+	d->lines[d->nlines].ent = NULL;
+	d->lines[d->nlines].id = 0;
 	d->nlines++;
 	buf_reset(b);
+}
+
+/* The last line shows record id of e. */
+static void line_ref(struct detail *d, const struct entity *e, uint64_t id)
+{
+	d->lines[d->nlines - 1].ent = e;
+	d->lines[d->nlines - 1].id = id;
 }
 
 static void add_text(struct detail *d, int style, const char *s)
@@ -317,6 +326,8 @@ static void org_row(struct detail *d, struct txn *t, struct person *ps, int n, i
 	buf_addc(&b, ' ');
 	contact_cells(&b, t, &ps[i], today);
 	add_line(d, DL_PLAIN, &b);
+	if (ps[i].c)
+		line_ref(d, ENTITY(contact), ps[i].c->id);
 	free(label);
 	free(head);
 	char *sub = root ? xstrdup("") : xasprintf("%s%s", prefix, last ? "   " : "|  ");
@@ -393,6 +404,8 @@ static void build_contacts(struct detail *d, struct txn *t, const struct record 
 		buf_addc(&b, ' ');
 		contact_cells(&b, t, &ps[i], today);
 		add_line(d, DL_PLAIN, &b);
+		if (ps[i].c)
+			line_ref(d, ENTITY(contact), ps[i].c->id);
 		free(label);
 	}
 	/* Members of a reports-to cycle have no root: list them anyway. */
@@ -480,6 +493,7 @@ static void build_opps(struct detail *d, struct txn *t, const struct record *acc
 		free(rival);
 		free(title);
 		add_line(d, o->v[OPP_STATUS].s && strcmp(o->v[OPP_STATUS].s, "lost") == 0 ? DL_WARN : DL_PLAIN, &b);
+		line_ref(d, ENTITY(opportunity), o->id);
 		if (o->v[OPP_AMOUNT].set) {
 			total += o->v[OPP_AMOUNT].i;
 			weighted +=
@@ -531,10 +545,12 @@ static void build_acts(struct detail *d, struct txn *t, const struct record *acc
 		if (a->v[ACT_BUDGET].set && a->v[ACT_BUDGET].i > 0)
 			cell_money(&b, &a->v[ACT_BUDGET], 10);
 		add_line(d, DL_PLAIN, &b);
+		line_ref(d, ENTITY(activity), a->id);
 		if (a->v[ACT_OPPORTUNITY].set) {
 			char *o = ref_name(t, ENTITY(opportunity), &a->v[ACT_OPPORTUNITY]);
 			buf_addf(&b, "           -> %s", o);
 			add_line(d, DL_PLAIN, &b);
+			line_ref(d, ENTITY(activity), a->id);
 			free(o);
 		}
 	}

@@ -20,6 +20,7 @@ void vlist_free(struct vlist *v)
 	free(v->rows);
 	free(v->acct);
 	free(v->sub);
+	free(v->rec);
 	free(v->title);
 	free(v->head);
 	free(v->foot);
@@ -31,6 +32,8 @@ static void vlist_add_sub(struct vlist *v, uint64_t acct, enum detail_sub sub, s
 	v->rows = xrealloc(v->rows, ((size_t)v->n + 1) * sizeof *v->rows);
 	v->acct = xrealloc(v->acct, ((size_t)v->n + 1) * sizeof *v->acct);
 	v->sub = xrealloc(v->sub, ((size_t)v->n + 1) * sizeof *v->sub);
+	v->rec = xrealloc(v->rec, ((size_t)v->n + 1) * sizeof *v->rec);
+	v->rec[v->n] = 0;
 	v->rows[v->n] = text_sanitize(b->p ? b->p : "");
 	v->acct[v->n] = acct;
 	v->sub[v->n] = (unsigned char)sub;
@@ -77,6 +80,7 @@ struct crow {
 	char *sort; /* account name \1 contact name */
 	char *text;
 	uint64_t acct;
+	uint64_t id;
 };
 
 static int cmp_crow(const void *a, const void *b)
@@ -127,7 +131,7 @@ static int visit_contact(const struct record *c, void *arg)
 	buf_adds(&b, acct); /* last: it takes what a wide screen offers */
 	w->r = xrealloc(w->r, ((size_t)w->n + 1) * sizeof *w->r);
 	w->r[w->n++] = (struct crow){xasprintf("%s\1%s", ac ? acct : "\377", record_name(c)), buf_steal(&b),
-				     ac && ac->v[AC_ACCOUNT].set ? (uint64_t)ac->v[AC_ACCOUNT].i : 0};
+				     ac && ac->v[AC_ACCOUNT].set ? (uint64_t)ac->v[AC_ACCOUNT].i : 0, c->id};
 	free(acct);
 	free(owner);
 	record_free(ac);
@@ -152,6 +156,7 @@ int vlist_contacts(struct vlist *v, struct store *st, int64_t today, char **caus
 	for (int i = 0; i < w.n; i++) {
 		buf_adds(&b, w.r[i].text);
 		vlist_add(v, w.r[i].acct, &b);
+		v->rec[v->n - 1] = w.r[i].id;
 		free(w.r[i].sort);
 		free(w.r[i].text);
 	}
@@ -244,6 +249,7 @@ int vlist_opps(struct vlist *v, struct store *st, int year, char **cause)
 	for (int i = 0; i < w.n; i++) {
 		buf_adds(&b, w.r[i].text);
 		vlist_add(v, w.r[i].acct, &b);
+		v->rec[v->n - 1] = w.r[i].id;
 		free(w.r[i].text);
 	}
 	free(w.r);
