@@ -274,6 +274,7 @@ int store_insert(struct txn *t, struct record *r, char **cause)
 	if ((rc = store_put_record(t, r, append, cause)) || (rc = store_index_update(t, NULL, r)) ||
 	    (rc = store_ext_update(t, NULL, r, cause)) || (rc = store_audit_record(t, "add", NULL, r)))
 		return store_failed(t, r, rc, cause);
+	store_facts_note(t, NULL, r);
 	return 0;
 }
 
@@ -313,6 +314,8 @@ int store_update(struct txn *t, struct record *r, char **cause)
 	if ((rc = store_put_record(t, r, 0, cause)) || (rc = store_index_update(t, old, r)) ||
 	    (rc = store_ext_update(t, old, r, cause)) || (rc = store_audit_record(t, "set", old, r)))
 		rc = store_failed(t, r, rc, cause);
+	else
+		store_facts_note(t, old, r); /* both accounts when the record moved */
 	record_free(old);
 	return rc;
 }
@@ -487,6 +490,7 @@ static int store_delete_rec(struct txn *t, const struct entity *e, uint64_t id, 
 		t->broken = 1;
 		goto out;
 	}
+	store_facts_note(t, old, NULL);
 	/* The record is gone first, so a cycle back to it finds nothing. */
 	for (size_t i = 0; i < h.n && !rc; i++)
 		rc = store_unlink(t, &h.v[i], id, depth, cause);
