@@ -50,6 +50,12 @@ struct fact_storage {
 	size_t npairs, cap_pairs;
 	size_t *count; /* per contact, while laying out days */
 	size_t cap_count;
+	struct dm {
+		uint64_t contact;
+		size_t ac;
+	} *dm; /* decision-maker rows by contact id, for the activities */
+	size_t ndm, cap_dm;
+	int dm_sorted;
 };
 
 #define GROW(arr, n, cap)                                                                                              \
@@ -79,6 +85,7 @@ void store_facts_release(struct account_facts *f)
 		record_free(m->ac);
 		record_free(m->act);
 		record_free(m->cmp);
+		free(m->dm);
 		free(m->name);
 		free(m->province);
 		free(m->pairs);
@@ -106,6 +113,8 @@ static void facts_reset(struct account_facts *f, uint64_t id)
 	f->open_complaints = 0;
 	f->nyears = f->nopps = f->ncontacts = f->ndays = f->nacts = 0;
 	f->mem->npairs = 0;
+	f->mem->ndm = 0;
+	f->mem->dm_sorted = 0;
 }
 
 static const char *facts_str(char **buf, size_t *cap, const char *s, size_t len)
@@ -190,7 +199,34 @@ static int on_account_contact(const struct record *r, void *arg)
 			: 0);
 	c->last_before = FACT_NO_DAY;
 	c->first = c->n = 0;
+	if (c->flags & FACT_AC_DM) {
+		struct fact_storage *m = f->mem;
+		GROW(m->dm, m->ndm, m->cap_dm);
+		m->dm[m->ndm++] = (struct dm){c->contact, f->ncontacts - 1};
+	}
 	return 0;
+}
+
+static int cmp_dm(const void *a, const void *b)
+{
+	const struct dm *x = a, *y = b;
+	if (x->contact != y->contact)
+		return x->contact < y->contact ? -1 : 1;
+	return x->ac < y->ac ? -1 : x->ac > y->ac;
+}
+
+/* The first decision-maker row of contact cid in m->dm, or m->ndm. */
+static size_t dm_find(const struct fact_storage *m, uint64_t cid)
+{
+	size_t lo = 0, hi = m->ndm;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->dm[mid].contact < cid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static int activity_kind(const char *type)
@@ -214,15 +250,18 @@ static int on_activity(const struct record *r, void *arg)
 		GROW(f->acts, f->nacts, m->cap_acts);
 		f->acts[f->nacts++] = (struct fact_activity){day, activity_kind(r->v[ACT_TYPE].s)};
 	}
-	if (!r->v[ACT_CONTACTS].set || !r->v[ACT_CONTACTS].s)
+	if (!m->ndm || !r->v[ACT_CONTACTS].set || !r->v[ACT_CONTACTS].s)
 		return 0;
+	if (!m->dm_sorted) {
+		qsort(m->dm, m->ndm, sizeof *m->dm, cmp_dm);
+		m->dm_sorted = 1;
+	}
 	/* The contact list parsed exactly as the scanning metrics parse it. */
 	for (const char *p = r->v[ACT_CONTACTS].s; *p;) {
 		uint64_t cid = strtoull(p, NULL, 10);
-		for (size_t k = 0; k < f->ncontacts; k++) {
+		for (size_t i = dm_find(m, cid); i < m->ndm && m->dm[i].contact == cid; i++) {
+			size_t k = m->dm[i].ac;
 			struct fact_contact *c = &f->contacts[k];
-			if (!(c->flags & FACT_AC_DM) || c->contact != cid)
-				continue;
 			if (recent) {
 				GROW(m->pairs, m->npairs, m->cap_pairs);
 				m->pairs[m->npairs++] = (struct pair){k, day};
