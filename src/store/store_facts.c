@@ -38,22 +38,26 @@
 #define FACTS_HORIZON_DAYS 400
 #define AC_HAS_END 8
 
+struct fact_pair { /* a decision maker's contact row and an activity day */
+	size_t ac;
+	int64_t day;
+};
+
+struct fact_dm { /* a decision-maker row by contact id */
+	uint64_t contact;
+	size_t ac;
+};
+
 struct fact_storage {
 	struct record *acc, *ay, *opp, *ac, *act, *cmp; /* reused by compute */
 	size_t cap_years, cap_opps, cap_contacts, cap_days, cap_acts;
 	char *name, *province;
 	size_t cap_name, cap_province;
-	struct pair {
-		size_t ac;
-		int64_t day;
-	} *pairs;
+	struct fact_pair *pairs;
 	size_t npairs, cap_pairs;
 	size_t *count; /* per contact, while laying out days */
 	size_t cap_count;
-	struct dm {
-		uint64_t contact;
-		size_t ac;
-	} *dm; /* decision-maker rows by contact id, for the activities */
+	struct fact_dm *dm; /* sorted by contact once the activities need it */
 	size_t ndm, cap_dm;
 	int dm_sorted;
 };
@@ -61,7 +65,7 @@ struct fact_storage {
 #define GROW(arr, n, cap)                                                                                              \
 	do {                                                                                                           \
 		if ((n) >= (cap)) {                                                                                    \
-			(cap) = (cap) ? (cap) * 2 : 8;                                                                 \
+			(cap) = (cap) ? (cap)*2 : 8;                                                                   \
 			(arr) = xrealloc((arr), (cap) * sizeof *(arr));                                                \
 		}                                                                                                      \
 	} while (0)
@@ -193,23 +197,22 @@ static int on_account_contact(const struct record *r, void *arg)
 	struct fact_contact *c = &f->contacts[f->ncontacts++];
 	c->contact = (uint64_t)r->v[AC_CONTACT].i;
 	c->end = r->v[AC_END].set ? date_to_days(r->v[AC_END].i) : FACT_NO_DAY;
-	c->flags = (is_dm_role(r->v[AC_ROLE].s) ? FACT_AC_DM : 0) | (r->v[AC_KEY].i ? FACT_AC_KEY : 0) |
-		   (r->v[AC_OWNER_A].set && r->v[AC_OWNER_B].set && r->v[AC_OWNER_A].i != r->v[AC_OWNER_B].i
-			? FACT_AC_AB
-			: 0);
+	c->flags =
+	    (is_dm_role(r->v[AC_ROLE].s) ? FACT_AC_DM : 0) | (r->v[AC_KEY].i ? FACT_AC_KEY : 0) |
+	    (r->v[AC_OWNER_A].set && r->v[AC_OWNER_B].set && r->v[AC_OWNER_A].i != r->v[AC_OWNER_B].i ? FACT_AC_AB : 0);
 	c->last_before = FACT_NO_DAY;
 	c->first = c->n = 0;
 	if (c->flags & FACT_AC_DM) {
 		struct fact_storage *m = f->mem;
 		GROW(m->dm, m->ndm, m->cap_dm);
-		m->dm[m->ndm++] = (struct dm){c->contact, f->ncontacts - 1};
+		m->dm[m->ndm++] = (struct fact_dm){c->contact, f->ncontacts - 1};
 	}
 	return 0;
 }
 
 static int cmp_dm(const void *a, const void *b)
 {
-	const struct dm *x = a, *y = b;
+	const struct fact_dm *x = a, *y = b;
 	if (x->contact != y->contact)
 		return x->contact < y->contact ? -1 : 1;
 	return x->ac < y->ac ? -1 : x->ac > y->ac;
@@ -264,7 +267,7 @@ static int on_activity(const struct record *r, void *arg)
 			struct fact_contact *c = &f->contacts[k];
 			if (recent) {
 				GROW(m->pairs, m->npairs, m->cap_pairs);
-				m->pairs[m->npairs++] = (struct pair){k, day};
+				m->pairs[m->npairs++] = (struct fact_pair){k, day};
 			} else if (c->last_before == FACT_NO_DAY || day > c->last_before) {
 				c->last_before = day;
 			}
