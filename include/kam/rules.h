@@ -91,7 +91,8 @@ struct metric_set {
 	char **names;           /* display names, for output */
 	uint64_t *parent;
 	int year;
-	char *strings; /* storage the STR values point into */
+	char *strings;   /* storage the STR values point into */
+	size_t v_mapped; /* v is a mapping of this many bytes (0: malloc'd) */
 };
 /* year: the plan year; today: yyyymmdd; cfg for stage probabilities and
  * the private-visit window. */

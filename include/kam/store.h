@@ -97,6 +97,8 @@ typedef int (*store_key_fn)(const int64_t *vals, uint64_t id, void *arg);
 int store_index_keys(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
 		     store_key_fn fn, void *arg);
 int store_count(struct txn *t, const struct entity *e, uint64_t *n);
+/* The highest id of e's records, 0 when there are none (sizes tables). */
+int store_last_id(struct txn *t, const struct entity *e, uint64_t *id);
 int store_find_ext(struct txn *t, const struct entity *e, const char *ext_id, uint64_t *id);
 
 /* Audit: records JSON lines {"seq":..,"ts":..,"who":..,"cmd":..,"entity":..,
@@ -140,7 +142,7 @@ struct fact_opps { /* the opportunities of one year */
 	int64_t open_stage[FACT_STAGES];  /* open amount (cents) without an explicit probability, by stage */
 	int64_t open_prob, weighted_prob; /* with one: open amount, sum of amount x probability */
 };
-struct fact_contact { /* one account_contact row */
+struct fact_contact { /* an account_contact row of a decision maker or key contact */
 	uint64_t contact;
 	int64_t end; /* days since 1970, FACT_NO_DAY: open-ended */
 	unsigned flags;

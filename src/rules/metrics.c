@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "kam/err.h"
 
@@ -87,6 +88,7 @@ static int pair_has(const struct pairset *s, uint64_t key)
 
 struct ctx {
 	struct txn *t;
+	size_t w_mapped;
 	struct metric_set *m;
 	struct acc_work *w;
 	const struct kam_config *cfg;
@@ -109,6 +111,55 @@ static int in_range(struct ctx *c, uint64_t id)
 	return id <= c->m->max_id && c->m->present[id];
 }
 
+/* The big tables (100k accounts: 77 MB of metric values) are mapped with
+ * their pages faulted in by one call: page by page, the first touch of each
+ * 4 KiB costs more than everything else the metrics do (measured: 330 ms
+ * against 80 ms for 77 MB on a virtual machine). */
+#define TABLE_MAP_MIN ((size_t)4 << 20)
+
+static void table_free(void *p, size_t mapped)
+{
+	if (mapped)
+		munmap(p, mapped);
+	else
+		free(p);
+}
+
+static void *table_resize(void *old, size_t old_bytes, size_t *mapped, size_t bytes)
+{
+	if (!*mapped && bytes < TABLE_MAP_MIN)
+		return xrealloc(old, bytes);
+	void *p = NULL;
+#ifdef MAP_POPULATE
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+#endif
+	size_t was = *mapped;
+	*mapped = p && p != MAP_FAILED ? bytes : 0;
+	if (!*mapped)
+		p = xmalloc(bytes);
+	if (old)
+		memcpy(p, old, old_bytes < bytes ? old_bytes : bytes);
+	table_free(old, was);
+	return p;
+}
+
+static void resize(struct ctx *c, uint64_t cap)
+{
+	struct metric_set *m = c->m;
+	m->present = xrealloc(m->present, cap);
+	m->v = table_resize(m->v, c->cap * M__COUNT * sizeof *m->v, &m->v_mapped, cap * M__COUNT * sizeof *m->v);
+	m->names = xrealloc(m->names, cap * sizeof *m->names);
+	m->parent = xrealloc(m->parent, cap * sizeof *m->parent);
+	c->w = table_resize(c->w, c->cap * sizeof *c->w, &c->w_mapped, cap * sizeof *c->w);
+	/* New rows read as zero (ET_NUM 0, no string): a mapping already does. */
+	if (!m->v_mapped)
+		memset(m->v + c->cap * M__COUNT, 0, (cap - c->cap) * M__COUNT * sizeof *m->v);
+	memset(m->present + c->cap, 0, cap - c->cap);
+	memset(m->names + c->cap, 0, (cap - c->cap) * sizeof *m->names);
+	memset(c->w + c->cap, 0, (cap - c->cap) * sizeof *c->w);
+	c->cap = cap;
+}
+
 static void grow(struct ctx *c, uint64_t id)
 {
 	if (id < c->cap)
@@ -116,16 +167,7 @@ static void grow(struct ctx *c, uint64_t id)
 	uint64_t cap = c->cap ? c->cap : 1024;
 	while (cap <= id)
 		cap *= 2;
-	struct metric_set *m = c->m;
-	m->present = xrealloc(m->present, cap);
-	m->v = xrealloc(m->v, cap * M__COUNT * sizeof *m->v);
-	m->names = xrealloc(m->names, cap * sizeof *m->names);
-	m->parent = xrealloc(m->parent, cap * sizeof *m->parent);
-	c->w = xrealloc(c->w, cap * sizeof *c->w);
-	memset(m->present + c->cap, 0, cap - c->cap);
-	memset(m->names + c->cap, 0, (cap - c->cap) * sizeof *m->names);
-	memset(c->w + c->cap, 0, (cap - c->cap) * sizeof *c->w);
-	c->cap = cap;
+	resize(c, cap);
 }
 
 static const char *enum_str(const struct record *r, int f)
@@ -156,12 +198,13 @@ static void add_account(struct ctx *c, const struct account_fields *a)
 	c->m->present[id] = a->archived ? 2 : 1;
 	c->m->names[id] = xstrdup(a->name);
 	c->m->parent[id] = a->parent;
+	/* The row is still zero (resize): only the types that are not ET_NUM
+	 * need writing, which spares a pass over a table bigger than any cache. */
+	_Static_assert(ET_NUM == 0, "zeroed metric rows must read as numbers");
 	struct expr_value *v = row(c, id);
-	for (int i = 0; i < M__COUNT; i++) {
-		v[i].type = metric_defs[i].type;
-		v[i].num = 0;
-		v[i].str = NULL;
-	}
+	for (int i = 0; i < M__COUNT; i++)
+		if (metric_defs[i].type != ET_NUM)
+			v[i].type = metric_defs[i].type;
 	v[M_PROCUREMENT].str = a->procurement;
 	v[M_POSITION].str = a->position;
 	v[M_SCALE].str = a->scale;
@@ -530,6 +573,7 @@ static void ctx_reset(struct ctx *c)
 		free(c->m->names[i]);
 	memset(c->m->present, 0, c->cap);
 	memset(c->m->names, 0, c->cap * sizeof *c->m->names);
+	memset(c->m->v, 0, c->cap * M__COUNT * sizeof *c->m->v);
 	c->m->max_id = 0;
 	buf_reset(&c->strings);
 }
@@ -545,6 +589,9 @@ int metrics_compute_from(struct store *st, const struct kam_config *cfg, int yea
 	c.m->year = year;
 	grow(&c, 0);
 	int r = store_begin(st, 0, &c.t);
+	uint64_t last = 0;
+	if (!r && !(r = store_last_id(c.t, ENTITY(account), &last)) && last >= c.cap)
+		resize(&c, last + 1); /* every row at once, no regrowth */
 	if (!r && src != METRICS_SCAN) {
 		r = store_facts_scan(c.t, visit_facts, &c);
 		if (r == KAM_ENOTFOUND && src == METRICS_AUTO) {
@@ -558,14 +605,14 @@ int metrics_compute_from(struct store *st, const struct kam_config *cfg, int yea
 	store_facts_release(&c.full);
 	free(c.dm.k);
 	if (r < 0) {
-		free(c.w);
+		table_free(c.w, c.w_mapped);
 		buf_free(&c.strings);
 		metrics_free(c.m);
 		*out = NULL;
 		return set_cause(cause, r, "computing metrics: %s", kam_strerror(r));
 	}
 	finish(&c);
-	free(c.w);
+	table_free(c.w, c.w_mapped);
 	c.m->strings = c.strings.p;
 	*out = c.m;
 	return 0;
@@ -586,7 +633,7 @@ void metrics_free(struct metric_set *m)
 			free(m->names[i]);
 	free(m->names);
 	free(m->present);
-	free(m->v);
+	table_free(m->v, m->v_mapped);
 	free(m->parent);
 	free(m->strings);
 	free(m);

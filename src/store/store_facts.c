@@ -20,8 +20,9 @@
  *   u nyears, nyears x (s year, s revenue, s budget, s margin),
  *   u nopps, nopps x (s year, s strategic, FACT_STAGES x s open amount,
  *   s open amount with probability, s amount x probability),
- *   u ncontacts, ncontacts x (u contact, u flags (FACT_AC_* | 8: has end),
- *   [s end], s last_before, u ndays, ndays x s day delta),
+ *   u ncontacts (decision makers and key contacts only), ncontacts x
+ *   (u contact, u flags (FACT_AC_* | 8: has end), [s end], s last_before,
+ *   u ndays, ndays x s day delta),
  *   u nacts, nacts x u (zigzag(day delta) << 2 | kind). */
 #include "kam/store.h"
 
@@ -193,12 +194,15 @@ static int is_dm_role(const char *role)
 static int on_account_contact(const struct record *r, void *arg)
 {
 	struct account_facts *f = ((struct build *)arg)->f;
+	int dm = is_dm_role(r->v[AC_ROLE].s);
+	if (!dm && !r->v[AC_KEY].i)
+		return 0; /* neither decision maker nor key contact: counts for nothing */
 	GROW(f->contacts, f->ncontacts, f->mem->cap_contacts);
 	struct fact_contact *c = &f->contacts[f->ncontacts++];
 	c->contact = (uint64_t)r->v[AC_CONTACT].i;
 	c->end = r->v[AC_END].set ? date_to_days(r->v[AC_END].i) : FACT_NO_DAY;
 	c->flags =
-	    (is_dm_role(r->v[AC_ROLE].s) ? FACT_AC_DM : 0) | (r->v[AC_KEY].i ? FACT_AC_KEY : 0) |
+	    (dm ? FACT_AC_DM : 0) | (r->v[AC_KEY].i ? FACT_AC_KEY : 0) |
 	    (r->v[AC_OWNER_A].set && r->v[AC_OWNER_B].set && r->v[AC_OWNER_A].i != r->v[AC_OWNER_B].i ? FACT_AC_AB : 0);
 	c->last_before = FACT_NO_DAY;
 	c->first = c->n = 0;

@@ -591,6 +591,19 @@ int store_get_fields(struct txn *t, uint64_t id, uint64_t field_mask, struct rec
 	return record_decode_fields(r, id, v.mv_data, v.mv_size, field_mask);
 }
 
+int store_last_id(struct txn *t, const struct entity *e, uint64_t *id)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, t->st->ent[store_ent_index(e)], &c);
+	if (rc)
+		return store_mdb_err(rc, NULL, "cursor");
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	mdb_cursor_close(c);
+	*id = !rc && k.mv_size == 8 ? key_get_u64(k.mv_data) : 0;
+	return rc == MDB_NOTFOUND ? 0 : store_mdb_err(rc, NULL, "scan");
+}
+
 int store_count(struct txn *t, const struct entity *e, uint64_t *n)
 {
 	MDB_stat ms;
