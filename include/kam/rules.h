@@ -91,12 +91,20 @@ struct metric_set {
 	char **names;           /* display names, for output */
 	uint64_t *parent;
 	int year;
-	char *strings; /* storage the STR values point into */
+	char *strings;   /* storage the STR values point into */
+	size_t v_mapped; /* v is a mapping of this many bytes (0: malloc'd) */
 };
 /* year: the plan year; today: yyyymmdd; cfg for stage probabilities and
  * the private-visit window. */
 int metrics_compute(struct store *st, const struct kam_config *cfg, int year, int64_t today, struct metric_set **out,
 		    char **cause);
+/* metrics_compute from a chosen source: METRICS_AUTO is the facts when the
+ * database has them, else the records; METRICS_FACTS fails with
+ * KAM_ENOTFOUND without them; METRICS_SCAN always scans the records (the
+ * fallback, kept for old databases and to check the facts against). */
+enum metrics_source { METRICS_AUTO, METRICS_FACTS, METRICS_SCAN };
+int metrics_compute_from(struct store *st, const struct kam_config *cfg, int year, int64_t today,
+			 enum metrics_source src, struct metric_set **out, char **cause);
 void metrics_free(struct metric_set *m);
 static inline const struct expr_value *metrics_row(const struct metric_set *m, uint64_t id)
 {

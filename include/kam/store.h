@@ -97,6 +97,8 @@ typedef int (*store_key_fn)(const int64_t *vals, uint64_t id, void *arg);
 int store_index_keys(struct txn *t, const struct entity *e, const char *index, const struct value *vals, int nvals,
 		     store_key_fn fn, void *arg);
 int store_count(struct txn *t, const struct entity *e, uint64_t *n);
+/* The highest id of e's records, 0 when there are none (sizes tables). */
+int store_last_id(struct txn *t, const struct entity *e, uint64_t *id);
 int store_find_ext(struct txn *t, const struct entity *e, const char *ext_id, uint64_t *id);
 
 /* Audit: records JSON lines {"seq":..,"ts":..,"who":..,"cmd":..,"entity":..,
@@ -118,6 +120,73 @@ int store_kv_del(struct txn *t, const char *ns, const void *key, size_t klen);
 typedef int (*store_kv_fn)(const void *key, size_t klen, const void *val, size_t vlen, void *arg);
 int store_kv_scan(struct txn *t, const char *ns, store_kv_fn fn, void *arg);
 
+/* Per-account facts ("facts" DBI, src/store/store_facts.c): everything the
+ * account metrics need about one account that does not depend on today's
+ * date, the plan year or the config, kept by the store like an index. Every
+ * write of an account, account_year, opportunity, account_contact, activity
+ * or complaint marks the account(s) it touches; store_commit recomputes each
+ * marked account once, from its indexes, in the same txn. Activities are
+ * kept from `horizon` (400 days before the account's last recompute) on;
+ * a reader whose window starts earlier recomputes that account with
+ * store_facts_load(..., unbounded). */
+#define FACT_STAGES 7 /* open_stage[0]: no or unknown stage; [1 + i]: kam_enum_opp_stage[i] */
+#define FACT_NO_DAY INT64_MIN
+enum { FACT_AC_DM = 1, FACT_AC_KEY = 2, FACT_AC_AB = 4 }; /* decision-maker role, key, distinct A/B owners */
+enum { FACT_ACT_OTHER, FACT_ACT_VISIT, FACT_ACT_PRIVATE }; /* call/email/untyped, other visit, private visit */
+struct fact_year {
+	int64_t year, revenue, budget, margin; /* one account_year row; money in cents */
+};
+struct fact_opps { /* the opportunities of one year */
+	int64_t year;
+	int64_t strategic;                /* strategic, not lost */
+	int64_t open_stage[FACT_STAGES];  /* open amount (cents) without an explicit probability, by stage */
+	int64_t open_prob, weighted_prob; /* with one: open amount, sum of amount x probability */
+};
+struct fact_contact { /* an account_contact row of a decision maker or key contact */
+	uint64_t contact;
+	int64_t end; /* days since 1970, FACT_NO_DAY: open-ended */
+	unsigned flags;
+	/* FACT_AC_DM rows: days of the account's non-cancelled activities that
+	 * list the contact, from the horizon on (days[first .. first + n - 1],
+	 * ascending), and the latest one before it (FACT_NO_DAY: none). */
+	int64_t last_before;
+	size_t first, n;
+};
+struct fact_activity {
+	int64_t day; /* days since 1970 */
+	int kind;    /* FACT_ACT_* */
+};
+struct account_facts {
+	uint64_t id, parent;
+	const char *name, *province; /* NULL: unset; owned by the struct */
+	int procurement, position, scale, industry, stage; /* enum index or -1 */
+	int64_t employees;
+	int key, strategic, archived;
+	int64_t horizon; /* activities from this day on (FACT_NO_DAY: all) */
+	int64_t open_complaints;
+	struct fact_year *years;
+	size_t nyears;
+	struct fact_opps *opps;
+	size_t nopps;
+	struct fact_contact *contacts;
+	size_t ncontacts;
+	int64_t *days;
+	size_t ndays;
+	struct fact_activity *acts; /* non-cancelled, day >= horizon */
+	size_t nacts;
+	struct fact_storage *mem; /* reused from call to call */
+};
+/* Each account's facts, in account id order: one cursor walk. f is borrowed
+ * (valid during the call). KAM_ENOTFOUND when the database has no facts
+ * (a read-only open of a database made before them): use the records. */
+typedef int (*store_facts_fn)(const struct account_facts *f, void *arg);
+int store_facts_scan(struct txn *t, store_facts_fn fn, void *arg);
+/* Compute the facts of one account from its records (through the indexes)
+ * into f, with every activity when unbounded, else with the horizon of a
+ * write made now. KAM_ENOTFOUND when there is no such account. */
+int store_facts_load(struct txn *t, uint64_t account, int unbounded, struct account_facts *f);
+void store_facts_release(struct account_facts *f); /* frees what the struct holds */
+
 struct store_stats {
 	uint64_t records[ENT__COUNT];
 	uint64_t audit_entries;
@@ -137,7 +206,9 @@ int store_backup(struct store *st, const char *dir, char **cause);
  * ahead of the highest id. fn gets each problem as one line. With repair, the
  * whole check runs in one write txn that then rebuilds every index, the ext
  * table and audit.record from the records and moves counters ahead; dangling
- * references are reported and left alone (they count as unrepaired). */
+ * references are reported and left alone (they count as unrepaired). The
+ * per-account facts are checked against a recompute from the records, and
+ * rebuilt by the repair. */
 struct store_fsck_result {
 	uint64_t records;    /* records checked */
 	uint64_t entries;    /* index, ext and audit.record entries checked */

@@ -1,10 +1,15 @@
-/* Account metrics for the rules, computed for all accounts at once: one scan
- * per entity, aggregated into arrays indexed by account id (ids are dense,
- * from a counter), so rescoring never does per-account index lookups. */
+/* Account metrics for the rules, computed for all accounts at once into
+ * arrays indexed by account id (ids are dense, from a counter). The usual
+ * source is the store's per-account facts (one cursor walk, nothing decoded
+ * but the facts; see store_facts_scan): today's date, the plan year and the
+ * config are applied here. A database without facts (opened read-only
+ * before they existed) is read with one scan per entity instead; both give
+ * the same numbers (tests/unit/test_facts.c). */
 #include "kam/rules.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "kam/err.h"
 
@@ -30,6 +35,7 @@ int metric_lookup(const char *name)
 /* Per-account working data beyond the metric values themselves. */
 struct acc_work {
 	int64_t rev[3], budget[3], margin_x_rev[3]; /* index k: year Y - k */
+	int64_t pipeline, weighted;                 /* open amount (cents), sum of cents x percent */
 	uint32_t buying;                            /* bit k: year Y - k had revenue */
 	int64_t last_dm;                            /* days; 0 = never */
 	int visits, private_visits;
@@ -81,6 +87,8 @@ static int pair_has(const struct pairset *s, uint64_t key)
 }
 
 struct ctx {
+	struct txn *t;
+	size_t w_mapped;
 	struct metric_set *m;
 	struct acc_work *w;
 	const struct kam_config *cfg;
@@ -89,6 +97,8 @@ struct ctx {
 	int64_t today; /* days */
 	struct buf strings;
 	struct pairset dm;
+	struct account_facts full; /* an account recomputed with every activity */
+	uint64_t fallbacks;
 };
 
 static struct expr_value *row(struct ctx *c, uint64_t id)
@@ -101,6 +111,55 @@ static int in_range(struct ctx *c, uint64_t id)
 	return id <= c->m->max_id && c->m->present[id];
 }
 
+/* The big tables (100k accounts: 77 MB of metric values) are mapped with
+ * their pages faulted in by one call: page by page, the first touch of each
+ * 4 KiB costs more than everything else the metrics do (measured: 330 ms
+ * against 80 ms for 77 MB on a virtual machine). */
+#define TABLE_MAP_MIN ((size_t)4 << 20)
+
+static void table_free(void *p, size_t mapped)
+{
+	if (mapped)
+		munmap(p, mapped);
+	else
+		free(p);
+}
+
+static void *table_resize(void *old, size_t old_bytes, size_t *mapped, size_t bytes)
+{
+	if (!*mapped && bytes < TABLE_MAP_MIN)
+		return xrealloc(old, bytes);
+	void *p = NULL;
+#ifdef MAP_POPULATE
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+#endif
+	size_t was = *mapped;
+	*mapped = p && p != MAP_FAILED ? bytes : 0;
+	if (!*mapped)
+		p = xmalloc(bytes);
+	if (old)
+		memcpy(p, old, old_bytes < bytes ? old_bytes : bytes);
+	table_free(old, was);
+	return p;
+}
+
+static void resize(struct ctx *c, uint64_t cap)
+{
+	struct metric_set *m = c->m;
+	m->present = xrealloc(m->present, cap);
+	m->v = table_resize(m->v, c->cap * M__COUNT * sizeof *m->v, &m->v_mapped, cap * M__COUNT * sizeof *m->v);
+	m->names = xrealloc(m->names, cap * sizeof *m->names);
+	m->parent = xrealloc(m->parent, cap * sizeof *m->parent);
+	c->w = table_resize(c->w, c->cap * sizeof *c->w, &c->w_mapped, cap * sizeof *c->w);
+	/* New rows read as zero (ET_NUM 0, no string): a mapping already does. */
+	if (!m->v_mapped)
+		memset(m->v + c->cap * M__COUNT, 0, (cap - c->cap) * M__COUNT * sizeof *m->v);
+	memset(m->present + c->cap, 0, cap - c->cap);
+	memset(m->names + c->cap, 0, (cap - c->cap) * sizeof *m->names);
+	memset(c->w + c->cap, 0, (cap - c->cap) * sizeof *c->w);
+	c->cap = cap;
+}
+
 static void grow(struct ctx *c, uint64_t id)
 {
 	if (id < c->cap)
@@ -108,16 +167,7 @@ static void grow(struct ctx *c, uint64_t id)
 	uint64_t cap = c->cap ? c->cap : 1024;
 	while (cap <= id)
 		cap *= 2;
-	struct metric_set *m = c->m;
-	m->present = xrealloc(m->present, cap);
-	m->v = xrealloc(m->v, cap * M__COUNT * sizeof *m->v);
-	m->names = xrealloc(m->names, cap * sizeof *m->names);
-	m->parent = xrealloc(m->parent, cap * sizeof *m->parent);
-	c->w = xrealloc(c->w, cap * sizeof *c->w);
-	memset(m->present + c->cap, 0, cap - c->cap);
-	memset(m->names + c->cap, 0, (cap - c->cap) * sizeof *m->names);
-	memset(c->w + c->cap, 0, (cap - c->cap) * sizeof *c->w);
-	c->cap = cap;
+	resize(c, cap);
 }
 
 static const char *enum_str(const struct record *r, int f)
@@ -130,58 +180,95 @@ static const char *enum_str(const struct record *r, int f)
 	return i < 0 ? NULL : fd->enums[i];
 }
 
-static int visit_account(const struct record *r, void *arg)
+/* The account's own fields, the same from a record or from its facts. */
+struct account_fields {
+	uint64_t id, parent;
+	const char *name, *province;
+	const char *procurement, *position, *scale, *industry, *stage;
+	int64_t employees;
+	int key, strategic, archived;
+};
+
+static void add_account(struct ctx *c, const struct account_fields *a)
 {
-	struct ctx *c = arg;
-	uint64_t id = r->id;
+	uint64_t id = a->id;
 	grow(c, id);
 	if (id > c->m->max_id)
 		c->m->max_id = id;
-	c->m->present[id] = r->v[ACCOUNT_ARCHIVED].i ? 2 : 1;
-	c->m->names[id] = xstrdup(record_name(r));
-	c->m->parent[id] = r->v[ACCOUNT_PARENT].set ? (uint64_t)r->v[ACCOUNT_PARENT].i : 0;
+	c->m->present[id] = a->archived ? 2 : 1;
+	c->m->names[id] = xstrdup(a->name);
+	c->m->parent[id] = a->parent;
+	/* The row is still zero (resize): only the types that are not ET_NUM
+	 * need writing, which spares a pass over a table bigger than any cache. */
+	_Static_assert(ET_NUM == 0, "zeroed metric rows must read as numbers");
 	struct expr_value *v = row(c, id);
-	for (int i = 0; i < M__COUNT; i++) {
-		v[i].type = metric_defs[i].type;
-		v[i].num = 0;
-		v[i].str = NULL;
-	}
-	v[M_PROCUREMENT].str = enum_str(r, ACCOUNT_PROCUREMENT);
-	v[M_POSITION].str = enum_str(r, ACCOUNT_POSITION);
-	v[M_SCALE].str = enum_str(r, ACCOUNT_SCALE);
-	v[M_INDUSTRY].str = enum_str(r, ACCOUNT_INDUSTRY);
-	v[M_STAGE].str = enum_str(r, ACCOUNT_STAGE);
-	v[M_EMPLOYEES].num = (double)r->v[ACCOUNT_EMPLOYEES].i;
-	v[M_KEY_FLAG].num = r->v[ACCOUNT_KEY].i != 0;
-	v[M_STRATEGIC_FLAG].num = r->v[ACCOUNT_STRATEGIC].i != 0;
+	for (int i = 0; i < M__COUNT; i++)
+		if (metric_defs[i].type != ET_NUM)
+			v[i].type = metric_defs[i].type;
+	v[M_PROCUREMENT].str = a->procurement;
+	v[M_POSITION].str = a->position;
+	v[M_SCALE].str = a->scale;
+	v[M_INDUSTRY].str = a->industry;
+	v[M_STAGE].str = a->stage;
+	v[M_EMPLOYEES].num = (double)a->employees;
+	v[M_KEY_FLAG].num = a->key;
+	v[M_STRATEGIC_FLAG].num = a->strategic;
 	v[M_DAYS_SINCE_DM].num = NEVER_DAYS;
 	struct acc_work *w = &c->w[id];
 	memset(w, 0, sizeof *w);
-	w->archived = r->v[ACCOUNT_ARCHIVED].i != 0;
-	if (r->v[ACCOUNT_PROVINCE].set && r->v[ACCOUNT_PROVINCE].s) {
+	w->archived = (unsigned char)a->archived;
+	if (a->province) {
 		w->province_off = (uint32_t)c->strings.len + 1;
-		buf_add(&c->strings, r->v[ACCOUNT_PROVINCE].s, strlen(r->v[ACCOUNT_PROVINCE].s) + 1);
+		buf_add(&c->strings, a->province, strlen(a->province) + 1);
 	}
+}
+
+static int visit_account(const struct record *r, void *arg)
+{
+	struct account_fields a = {
+	    .id = r->id,
+	    .parent = r->v[ACCOUNT_PARENT].set ? (uint64_t)r->v[ACCOUNT_PARENT].i : 0,
+	    .name = record_name(r),
+	    .province = r->v[ACCOUNT_PROVINCE].set ? r->v[ACCOUNT_PROVINCE].s : NULL,
+	    .procurement = enum_str(r, ACCOUNT_PROCUREMENT),
+	    .position = enum_str(r, ACCOUNT_POSITION),
+	    .scale = enum_str(r, ACCOUNT_SCALE),
+	    .industry = enum_str(r, ACCOUNT_INDUSTRY),
+	    .stage = enum_str(r, ACCOUNT_STAGE),
+	    .employees = r->v[ACCOUNT_EMPLOYEES].i,
+	    .key = r->v[ACCOUNT_KEY].i != 0,
+	    .strategic = r->v[ACCOUNT_STRATEGIC].i != 0,
+	    .archived = r->v[ACCOUNT_ARCHIVED].i != 0,
+	};
+	add_account(arg, &a);
 	return 0;
 }
 
-static int visit_year(const struct record *r, void *arg)
+static void add_year(struct ctx *c, uint64_t id, int64_t year, int64_t rev, int64_t budget, int64_t margin)
 {
-	struct ctx *c = arg;
-	uint64_t id = (uint64_t)r->v[AY_ACCOUNT].i;
-	int k = c->year - (int)r->v[AY_YEAR].i;
+	int k = c->year - (int)year;
 	if (!in_range(c, id) || k < 0 || k >= HIST_YEARS)
-		return 0;
+		return;
 	struct acc_work *w = &c->w[id];
-	int64_t rev = r->v[AY_REVENUE].i;
 	if (rev > 0)
 		w->buying |= (uint32_t)1 << k;
 	if (k < 3) {
 		w->rev[k] += rev;
-		w->budget[k] += r->v[AY_BUDGET].i;
-		w->margin_x_rev[k] += rev * r->v[AY_MARGIN].i;
+		w->budget[k] += budget;
+		w->margin_x_rev[k] += rev * margin;
 	}
+}
+
+static int visit_year(const struct record *r, void *arg)
+{
+	add_year(arg, (uint64_t)r->v[AY_ACCOUNT].i, r->v[AY_YEAR].i, r->v[AY_REVENUE].i, r->v[AY_BUDGET].i,
+		 r->v[AY_MARGIN].i);
 	return 0;
+}
+
+static const char *enum_code_stage(int s)
+{
+	return s == 0 ? NULL : kam_enum_opp_stage[s - 1];
 }
 
 static int stage_probability(const struct kam_config *cfg, const char *stage)
@@ -202,11 +289,12 @@ static int visit_opp(const struct record *r, void *arg)
 		v[M_STRATEGIC_OPPS].num += 1;
 	if (strcmp(status, "open") != 0)
 		return 0;
-	double amount = (double)r->v[OPP_AMOUNT].i / 100.0;
+	/* Whole cents and cents x percent: exact, in any order. */
+	int64_t amount = r->v[OPP_AMOUNT].i;
 	int prob = r->v[OPP_PROBABILITY].set ? (int)r->v[OPP_PROBABILITY].i
 					     : stage_probability(c->cfg, enum_str(r, OPP_STAGE));
-	v[M_PIPELINE].num += amount;
-	v[M_WEIGHTED_PIPELINE].num += amount * prob / 100.0;
+	c->w[id].pipeline += amount;
+	c->w[id].weighted += amount * prob;
 	return 0;
 }
 
@@ -238,6 +326,20 @@ static int visit_account_contact(const struct record *r, void *arg)
 	return 0;
 }
 
+static void add_visit(struct ctx *c, uint64_t id, int64_t day, int visit, int private_visit)
+{
+	struct acc_work *w = &c->w[id];
+	int window = c->cfg ? c->cfg->checks.private_visit_window : 90;
+	if (day > c->today - window) {
+		row(c, id)[M_ACTIVITIES_90D].num += 1;
+		if (visit) {
+			w->visits++;
+			if (private_visit)
+				w->private_visits++;
+		}
+	}
+}
+
 static int is_visit(const char *type)
 {
 	return type && strcmp(type, "call") != 0 && strcmp(type, "email") != 0;
@@ -256,15 +358,8 @@ static int visit_activity(const struct record *r, void *arg)
 	if (day > c->today)
 		return 0; /* planned, not happened */
 	struct acc_work *w = &c->w[id];
-	int window = c->cfg ? c->cfg->checks.private_visit_window : 90;
-	if (day > c->today - window) {
-		row(c, id)[M_ACTIVITIES_90D].num += 1;
-		if (is_visit(r->v[ACT_TYPE].s)) {
-			w->visits++;
-			if (strcmp(r->v[ACT_TYPE].s, "private_visit") == 0)
-				w->private_visits++;
-		}
-	}
+	int visit = is_visit(r->v[ACT_TYPE].s);
+	add_visit(c, id, day, visit, visit && strcmp(r->v[ACT_TYPE].s, "private_visit") == 0);
 	if (day <= w->last_dm || !r->v[ACT_CONTACTS].set || !r->v[ACT_CONTACTS].s)
 		return 0;
 	for (const char *p = r->v[ACT_CONTACTS].s; *p;) {
@@ -324,6 +419,8 @@ static void finish(struct ctx *c)
 		v[M_BUYING_YEARS].num = n;
 		v[M_GROWTH].num = w->rev[1] ? pct((double)(w->rev[0] - w->rev[1]), (double)w->rev[1]) : 0;
 		v[M_SHARE_OF_WALLET].num = pct((double)w->rev[0], (double)w->budget[0]);
+		v[M_PIPELINE].num = (double)w->pipeline / 100.0;
+		v[M_WEIGHTED_PIPELINE].num = (double)w->weighted / 10000.0;
 		v[M_AB_COVERAGE].num = pct(v[M_AB_COVERAGE].num, v[M_KEY_CONTACTS].num);
 		v[M_DAYS_SINCE_DM].num = w->last_dm ? (double)(c->today - w->last_dm) : NEVER_DAYS;
 		v[M_PRIVATE_RATIO].num = pct(w->private_visits, w->visits);
@@ -342,18 +439,100 @@ static void finish(struct ctx *c)
 	}
 }
 
-int metrics_compute(struct store *st, const struct kam_config *cfg, int year, int64_t today, struct metric_set **out,
-		    char **cause)
+/* ---- from the per-account facts ---------------------------------------- */
+
+static const char *enum_code(int field, int i)
 {
-	struct ctx c = {0};
-	c.m = xcalloc(1, sizeof *c.m);
-	c.cfg = cfg;
-	c.year = year;
-	c.today = date_to_days(today);
-	c.m->year = year;
-	grow(&c, 0);
-	struct txn *t = NULL;
-	int r = store_begin(st, 0, &t);
+	return i < 0 ? NULL : ENTITY(account)->fields[field].enums[i];
+}
+
+/* The facts keep activities from their horizon on: a window that starts
+ * before it needs the account recomputed with all of them. */
+static int needs_all(const struct ctx *c, const struct account_facts *f)
+{
+	if (f->horizon == FACT_NO_DAY)
+		return 0;
+	int window = c->cfg ? c->cfg->checks.private_visit_window : 90;
+	int64_t from = c->today - window + 1;
+	return (from < c->today ? from : c->today) < f->horizon;
+}
+
+static int visit_facts(const struct account_facts *f, void *arg)
+{
+	struct ctx *c = arg;
+	if (needs_all(c, f)) {
+		int rc = store_facts_load(c->t, f->id, 1, &c->full);
+		if (rc)
+			return rc;
+		f = &c->full;
+		c->fallbacks++;
+	}
+	uint64_t id = f->id;
+	struct account_fields a = {
+	    .id = id,
+	    .parent = f->parent,
+	    .name = f->name ? f->name : "",
+	    .province = f->province,
+	    .procurement = enum_code(ACCOUNT_PROCUREMENT, f->procurement),
+	    .position = enum_code(ACCOUNT_POSITION, f->position),
+	    .scale = enum_code(ACCOUNT_SCALE, f->scale),
+	    .industry = enum_code(ACCOUNT_INDUSTRY, f->industry),
+	    .stage = enum_code(ACCOUNT_STAGE, f->stage),
+	    .employees = f->employees,
+	    .key = f->key,
+	    .strategic = f->strategic,
+	    .archived = f->archived,
+	};
+	add_account(c, &a);
+	struct expr_value *v = row(c, id);
+	struct acc_work *w = &c->w[id];
+	for (size_t i = 0; i < f->nyears; i++)
+		add_year(c, id, f->years[i].year, f->years[i].revenue, f->years[i].budget, f->years[i].margin);
+	for (size_t i = 0; i < f->nopps; i++) {
+		const struct fact_opps *o = &f->opps[i];
+		if (o->year != c->year)
+			continue;
+		v[M_STRATEGIC_OPPS].num += (double)o->strategic;
+		w->pipeline += o->open_prob;
+		w->weighted += o->weighted_prob;
+		for (int s = 0; s < FACT_STAGES; s++) {
+			w->pipeline += o->open_stage[s];
+			w->weighted += o->open_stage[s] * stage_probability(c->cfg, enum_code_stage(s));
+		}
+	}
+	for (size_t i = 0; i < f->ncontacts; i++) {
+		const struct fact_contact *ac = &f->contacts[i];
+		if (ac->end != FACT_NO_DAY && ac->end < c->today)
+			continue; /* a role that ended is history, not coverage */
+		if (ac->flags & FACT_AC_DM) {
+			v[M_DECISION_MAKERS].num += 1;
+			/* Days <= 0 never count, as in the scan (0 = never). */
+			if (ac->last_before > w->last_dm && ac->last_before <= c->today)
+				w->last_dm = ac->last_before;
+			for (size_t d = 0; d < ac->n; d++) {
+				int64_t day = f->days[ac->first + d];
+				if (day > w->last_dm && day <= c->today)
+					w->last_dm = day;
+			}
+		}
+		if (ac->flags & FACT_AC_KEY) {
+			v[M_KEY_CONTACTS].num += 1;
+			if (ac->flags & FACT_AC_AB)
+				v[M_AB_COVERAGE].num += 1;
+		}
+	}
+	for (size_t i = 0; i < f->nacts; i++)
+		if (f->acts[i].day <= c->today)
+			add_visit(c, id, f->acts[i].day, f->acts[i].kind != FACT_ACT_OTHER,
+				  f->acts[i].kind == FACT_ACT_PRIVATE);
+	v[M_OPEN_COMPLAINTS].num = (double)f->open_complaints;
+	return 0;
+}
+
+/* ---- by scanning every table --------------------------------------------- */
+
+static int scan_all(struct ctx *c)
+{
 	/* Field-selective scans: each visit decodes only what it reads, into
 	 * one record reused for the whole table. */
 	static const struct {
@@ -380,24 +559,69 @@ int metrics_compute(struct store *st, const struct kam_config *cfg, int year, in
 		 FIELD_BIT(ACT_STATUS)},
 	    {ENT_complaint, visit_complaint, FIELD_BIT(CMP_ACCOUNT) | FIELD_BIT(CMP_RESOLVED) | FIELD_BIT(CMP_STATUS)},
 	};
+	int r = 0;
 	for (size_t i = 0; r == 0 && i < sizeof scans / sizeof scans[0]; i++)
 		r = scans[i].ent == ENT_opportunity /* the plan year's only */
-			? store_scan_match(t, ENTITY(opportunity), scans[i].mask, OPP_YEAR, year, visit_opp, &c)
-			: store_scan_fields(t, kam_entities[scans[i].ent], scans[i].mask, scans[i].fn, &c);
-	store_abort(t);
+			? store_scan_match(c->t, ENTITY(opportunity), scans[i].mask, OPP_YEAR, c->year, visit_opp, c)
+			: store_scan_fields(c->t, kam_entities[scans[i].ent], scans[i].mask, scans[i].fn, c);
+	return r;
+}
+
+static void ctx_reset(struct ctx *c)
+{
+	for (uint64_t i = 0; i < c->cap; i++)
+		free(c->m->names[i]);
+	memset(c->m->present, 0, c->cap);
+	memset(c->m->names, 0, c->cap * sizeof *c->m->names);
+	memset(c->m->v, 0, c->cap * M__COUNT * sizeof *c->m->v);
+	c->m->max_id = 0;
+	buf_reset(&c->strings);
+}
+
+int metrics_compute_from(struct store *st, const struct kam_config *cfg, int year, int64_t today,
+			 enum metrics_source src, struct metric_set **out, char **cause)
+{
+	struct ctx c = {0};
+	c.m = xcalloc(1, sizeof *c.m);
+	c.cfg = cfg;
+	c.year = year;
+	c.today = date_to_days(today);
+	c.m->year = year;
+	grow(&c, 0);
+	int r = store_begin(st, 0, &c.t);
+	uint64_t last = 0;
+	if (!r && !(r = store_last_id(c.t, ENTITY(account), &last)) && last >= c.cap)
+		resize(&c, last + 1); /* every row at once, no regrowth */
+	if (!r && src != METRICS_SCAN) {
+		r = store_facts_scan(c.t, visit_facts, &c);
+		if (r == KAM_ENOTFOUND && src == METRICS_AUTO) {
+			ctx_reset(&c); /* nothing was added, but start clean */
+			r = scan_all(&c);
+		}
+	} else if (!r) {
+		r = scan_all(&c);
+	}
+	store_abort(c.t);
+	store_facts_release(&c.full);
 	free(c.dm.k);
 	if (r < 0) {
-		free(c.w);
+		table_free(c.w, c.w_mapped);
 		buf_free(&c.strings);
 		metrics_free(c.m);
 		*out = NULL;
 		return set_cause(cause, r, "computing metrics: %s", kam_strerror(r));
 	}
 	finish(&c);
-	free(c.w);
+	table_free(c.w, c.w_mapped);
 	c.m->strings = c.strings.p;
 	*out = c.m;
 	return 0;
+}
+
+int metrics_compute(struct store *st, const struct kam_config *cfg, int year, int64_t today, struct metric_set **out,
+		    char **cause)
+{
+	return metrics_compute_from(st, cfg, year, today, METRICS_AUTO, out, cause);
 }
 
 void metrics_free(struct metric_set *m)
@@ -409,7 +633,7 @@ void metrics_free(struct metric_set *m)
 			free(m->names[i]);
 	free(m->names);
 	free(m->present);
-	free(m->v);
+	table_free(m->v, m->v_mapped);
 	free(m->parent);
 	free(m->strings);
 	free(m);

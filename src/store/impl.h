@@ -42,6 +42,10 @@ struct store {
 	unsigned char ix_missing[STORE_MAX_INDEXES];
 	int nix;
 	MDB_dbi meta, ext, audit, audit_rec, kv;
+	MDB_dbi facts;
+	/* Read-only open of a database without (current) facts: readers use
+	 * the records instead. */
+	int facts_missing;
 	int writing;          /* a write txn is open: a second would deadlock */
 	int64_t reader_check; /* time of the last mdb_reader_check */
 	dev_t dev;            /* data.mdb, to refuse a second env on it */
@@ -69,6 +73,10 @@ struct txn {
 	 * for the key in the cursor's current leaf first, so gets of nearby
 	 * ids (the contacts of one account) skip the descent from the root. */
 	MDB_cursor *get_cur[ENT__COUNT];
+	/* Accounts whose facts store_commit recomputes (open addressing, 0 =
+	 * empty slot; account ids start at 1). */
+	uint64_t *facts_dirty;
+	size_t facts_cap, facts_n;
 };
 
 /* LMDB result -> KAM_E* (with a cause when cause != NULL). */
@@ -88,5 +96,22 @@ int store_audit_flush(struct txn *t);
 int store_counters_flush(struct txn *t);
 /* Fill the index DBI of ix from the entity's records (missing index). */
 int store_index_build(struct txn *t, const struct entity *e, const struct index_def *ix);
+
+
+/* Per-account facts (store_facts.c). */
+#define FACTS_FORMAT 1 /* encoding version, also meta "facts.format" */
+/* Remember the accounts a record change touches (old or new may be NULL). */
+void store_facts_note(struct txn *t, const struct record *old, const struct record *new_r);
+/* Recompute the facts of the remembered accounts (store_commit). */
+int store_facts_flush(struct txn *t, char **cause);
+/* Open the facts DBI; in a write txn, build it when missing or of another
+ * format (fresh: a new database, nothing to build). 1 when a read txn finds
+ * it needs that write. */
+int store_facts_open(struct store *st, struct txn *t, int fresh, char **cause);
+/* Drop and recompute every account's facts. */
+int store_facts_rebuild(struct txn *t);
+/* fsck: compare the stored facts with a recompute (with the stored horizon);
+ * fn gets each problem. *checked counts the entries. */
+int store_facts_check(struct txn *t, void (*fn)(void *arg, const char *problem), void *arg, uint64_t *checked);
 
 #endif

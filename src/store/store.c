@@ -385,8 +385,8 @@ int store_open(struct store **out, const char *dir, unsigned flags, char **cause
 			rc = set_cause(cause, rc, "%s: cannot start a transaction", dir);
 			break;
 		}
-		if (!(rc = store_open_dbis(st, t, &fresh, cause)))
-			rc = store_check_schema(st, t, fresh, cause);
+		if (!(rc = store_open_dbis(st, t, &fresh, cause)) && !(rc = store_check_schema(st, t, fresh, cause)))
+			rc = store_facts_open(st, t, fresh, cause); /* 1: STORE_NEED_WRITE */
 		if (rc == STORE_NEED_WRITE) {
 			store_abort(t);
 			continue;
@@ -495,6 +495,7 @@ static void store_txn_free(struct txn *t)
 		if (t->get_cur[i])
 			mdb_cursor_close(t->get_cur[i]);
 	free(t->cmd);
+	free(t->facts_dirty);
 	buf_free(&t->k);
 	buf_free(&t->v);
 	buf_free(&t->k2);
@@ -522,6 +523,11 @@ int store_commit(struct txn *t, char **cause)
 		store_abort(t);
 		return set_cause(cause, KAM_ESTORE,
 				 "an earlier error left the transaction unusable; nothing was written");
+	}
+	/* The facts of the accounts this txn touched, each once. */
+	if (t->write && (rc = store_facts_flush(t, cause))) {
+		store_abort(t);
+		return rc;
 	}
 	if (t->write && ((rc = store_audit_flush(t)) || (rc = store_counters_flush(t)))) {
 		store_abort(t);

@@ -408,6 +408,11 @@ static int fsck_audit(struct fsck *f)
 	return 0;
 }
 
+static void fsck_facts_problem(void *arg, const char *problem)
+{
+	fsck_report(arg, 0, "%s", problem);
+}
+
 static int fsck_check(struct fsck *f)
 {
 	int rc = 0;
@@ -424,6 +429,11 @@ static int fsck_check(struct fsck *f)
 	}
 	if (!rc)
 		rc = fsck_audit(f);
+	if (!rc) {
+		uint64_t n = 0;
+		rc = store_facts_check(f->t, fsck_facts_problem, f, &n);
+		f->res->entries += n;
+	}
 	return rc;
 }
 
@@ -529,6 +539,8 @@ static int fsck_repair(struct fsck *f)
 	}
 	if (!rc)
 		rc = repair_audit(f);
+	if (!rc && !f->t->st->facts_missing)
+		rc = store_facts_rebuild(f->t); /* from the repaired indexes */
 	return rc;
 }
 
@@ -549,7 +561,7 @@ int store_fsck(struct store *st, int repair, store_fsck_fn fn, void *arg, struct
 	if (!rc && repair && out->problems > out->unrepaired) {
 		store_txn_set_command(f.t, "fsck --repair");
 		if (!(rc = fsck_repair(&f)))
-			rc = store_audit_note(f.t, "repair", "{\"what\":\"indexes rebuilt by fsck\"}");
+			rc = store_audit_note(f.t, "repair", "{\"what\":\"indexes and facts rebuilt by fsck\"}");
 		if (!rc && !(rc = store_commit(f.t, cause)))
 			out->repaired = 1;
 		f.t = NULL;

@@ -282,6 +282,7 @@ int store_insert(struct txn *t, struct record *r, char **cause)
 	if ((rc = store_put_record(t, r, append, cause)) || (rc = store_index_update(t, NULL, r)) ||
 	    (rc = store_ext_update(t, NULL, r, cause)) || (rc = store_audit_record(t, "add", NULL, r)))
 		return store_failed(t, r, rc, cause);
+	store_facts_note(t, NULL, r);
 	return 0;
 }
 
@@ -321,6 +322,8 @@ int store_update(struct txn *t, struct record *r, char **cause)
 	if ((rc = store_put_record(t, r, 0, cause)) || (rc = store_index_update(t, old, r)) ||
 	    (rc = store_ext_update(t, old, r, cause)) || (rc = store_audit_record(t, "set", old, r)))
 		rc = store_failed(t, r, rc, cause);
+	else
+		store_facts_note(t, old, r); /* both accounts when the record moved */
 	record_free(old);
 	return rc;
 }
@@ -495,6 +498,7 @@ static int store_delete_rec(struct txn *t, const struct entity *e, uint64_t id, 
 		t->broken = 1;
 		goto out;
 	}
+	store_facts_note(t, old, NULL);
 	/* The record is gone first, so a cycle back to it finds nothing. */
 	for (size_t i = 0; i < h.n && !rc; i++)
 		rc = store_unlink(t, &h.v[i], id, depth, cause);
@@ -593,6 +597,19 @@ int store_get_fields(struct txn *t, uint64_t id, uint64_t field_mask, struct rec
 	if (rc)
 		return rc;
 	return record_decode_fields(r, id, v.mv_data, v.mv_size, field_mask);
+}
+
+int store_last_id(struct txn *t, const struct entity *e, uint64_t *id)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(t->txn, t->st->ent[store_ent_index(e)], &c);
+	if (rc)
+		return store_mdb_err(rc, NULL, "cursor");
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	mdb_cursor_close(c);
+	*id = !rc && k.mv_size == 8 ? key_get_u64(k.mv_data) : 0;
+	return rc == MDB_NOTFOUND ? 0 : store_mdb_err(rc, NULL, "scan");
 }
 
 int store_count(struct txn *t, const struct entity *e, uint64_t *n)

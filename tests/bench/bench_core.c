@@ -1,10 +1,11 @@
 /* In-process timings of kam's heavy operations on a database, without
  * process start-up and output: rescoring every account (metrics included),
- * the agenda (whole database and one KAM's), the pipeline report, and the
- * checks the agenda counts. Best of ROUNDS runs, so that other load on the
+ * the agenda (whole database and one KAM's), the pipeline report, the
+ * checks the agenda counts, and the metrics alone, from the account facts
+ * and by the scanning fallback. Best of ROUNDS runs, so that other load on the
  * machine counts as little as possible; the CPU time beside the wall-clock
  * time is what the operation itself spent.
- * usage: bench_core KAMDB [ROUNDS [OP]]  (OP: 0-4, only that operation) */
+ * usage: bench_core KAMDB [ROUNDS [OP]]  (OP: 0-6, only that operation) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +30,11 @@ static void die(const char *what, char *cause)
 	exit(1);
 }
 
-enum op { OP_SCORE, OP_AGENDA, OP_AGENDA_KAM, OP_PIPELINE, OP_CHECKS, OP__COUNT };
+enum op { OP_SCORE, OP_AGENDA, OP_AGENDA_KAM, OP_PIPELINE, OP_CHECKS, OP_METRICS_FACTS, OP_METRICS_SCAN, OP__COUNT };
 static const char *const op_names[OP__COUNT] = {
     "score --all (rescoring, metrics included)", "agenda (whole database)", "agenda --staff (one KAM)",
-    "report pipeline", "check (all checks, what agenda counts)"};
+    "report pipeline", "check (all checks, what agenda counts)", "metrics from the account facts",
+    "metrics by scanning the tables (fallback)"};
 
 static size_t run(enum op op, struct store *st, const struct kam_config *cfg, uint64_t staff, int64_t today)
 {
@@ -44,6 +46,13 @@ static size_t run(enum op op, struct store *st, const struct kam_config *cfg, ui
 			die("score", cause);
 		n = s->n;
 		score_set_free(s);
+	} else if (op == OP_METRICS_FACTS || op == OP_METRICS_SCAN) {
+		struct metric_set *m;
+		if (metrics_compute_from(st, cfg, conf_plan_year(cfg), today ? today : date_today(),
+					 op == OP_METRICS_FACTS ? METRICS_FACTS : METRICS_SCAN, &m, &cause))
+			die("metrics", cause);
+		n = m->max_id;
+		metrics_free(m);
 	} else if (op == OP_AGENDA || op == OP_AGENDA_KAM) {
 		struct agenda a;
 		struct agenda_opts o = {30, op == OP_AGENDA_KAM ? staff : 0, today};
