@@ -24,7 +24,7 @@ enum store_flags {
 	STORE_CREATE = 2  /* create the directory and database if missing */
 };
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 int store_open(struct store **out, const char *dir, unsigned flags, char **cause);
 void store_close(struct store *st);

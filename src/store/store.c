@@ -183,11 +183,23 @@ static int store_env_open(struct store *st, unsigned flags, char **cause)
 /* Internal result of the read-only first pass of store_open. */
 #define STORE_NEED_WRITE 1
 
-/* Ordered migrations: migrations[v - 1] brings version v to v + 1. None yet;
+/* Ordered migrations: migrations[v - 1] brings version v to v + 1;
  * STORE_SCHEMA_VERSION and this table grow together. */
 typedef int (*store_migration_fn)(struct txn *t, char **cause);
-/* (one spare slot: C has no empty arrays) */
-static const store_migration_fn store_migrations[STORE_SCHEMA_VERSION] = {NULL};
+
+/* Version 2 keeps per-account facts on every write. The table itself is
+ * built by store_facts_open in the same txn; the version number is what
+ * matters: a kam of version 1 refuses the database instead of writing
+ * records whose facts it does not maintain. */
+static int store_migrate_facts(struct txn *t, char **cause)
+{
+	return 0;
+}
+
+/* Oldest version this kam reads without upgrading (a read-only open). */
+#define STORE_SCHEMA_READABLE 1
+
+static const store_migration_fn store_migrations[STORE_SCHEMA_VERSION - 1] = {store_migrate_facts};
 
 static int store_open_dbi(struct store *st, struct txn *t, const char *name, MDB_dbi *dbi, int *created, char **cause);
 
@@ -305,6 +317,10 @@ static int store_check_schema(struct store *st, struct txn *t, int fresh, char *
 				 "%s has schema version %llu but this kam understands up to version %d: "
 				 "use a newer kam",
 				 st->path, (unsigned long long)v, STORE_SCHEMA_VERSION);
+	if (v < STORE_SCHEMA_VERSION && st->rdonly && v >= STORE_SCHEMA_READABLE) {
+		st->schema_version = (int)v; /* what is missing (the facts) is read from the records */
+		return 0;
+	}
 	if (v < STORE_SCHEMA_VERSION && st->rdonly)
 		return set_cause(cause, KAM_ESTORE,
 				 "%s has schema version %llu and needs an upgrade to %d: open it read-write once",

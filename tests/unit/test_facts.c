@@ -363,7 +363,8 @@ static void test_fsck_repairs_facts(void **state)
 	compare(f);
 }
 
-/* A database as an older kam left it: no facts table, no facts.format. */
+/* A database as an older kam left it: schema version 1, no facts table, no
+ * facts.format. */
 static void make_old(struct fx *f)
 {
 	struct txn *t;
@@ -371,6 +372,7 @@ static void make_old(struct fx *f)
 	assert_int_equal(mdb_drop(t->txn, f->st->facts, 1), 0);
 	MDB_val key = {strlen("facts.format"), "facts.format"};
 	assert_int_equal(mdb_del(t->txn, f->st->meta, &key, NULL), 0);
+	assert_int_equal(store_meta_put(t, "schema_version", 1), 0);
 	assert_int_equal(store_commit(t, NULL), 0);
 	store_close(f->st);
 	f->st = NULL;
@@ -390,10 +392,16 @@ static void test_old_database(void **state)
 	assert_int_equal(m->max_id, (uint64_t)f->naccounts);
 	metrics_free(m);
 	consistent(f); /* nothing to check the facts of */
+	struct store_stats ss;
+	assert_int_equal(store_stats(f->st, &ss), 0);
+	assert_int_equal(ss.schema_version, 1);
 	store_close(f->st);
-	/* The first read-write open builds them. */
+	/* The first read-write open builds them and moves to version 2, which
+	 * an older kam refuses: it would write records without their facts. */
 	if (store_open(&f->st, f->dir, 0, &cause))
 		fail_msg("open: %s", cause);
+	assert_int_equal(store_stats(f->st, &ss), 0);
+	assert_int_equal(ss.schema_version, 2);
 	consistent(f);
 	compare(f);
 	free(cause);
