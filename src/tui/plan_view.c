@@ -1,0 +1,136 @@
+/* The planning views (issue 6): Budget (B), Portfolio (p), White space (W)
+ * and the user's Today (T). They are global views: rows from src/view
+ * (budget.c, portfolio.c, whitespace.c, vlist.c), drawn by the one list
+ * widget, so a cursor move repaints the two rows it touches. Here: what
+ * each view is built from, b (the Budget's next grouping), Enter into a
+ * budget group and q back out of it, A (Today: mine / everybody's). */
+#include "tui_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kam/model.h"
+#include "kam/text.h"
+#include "kam/util.h"
+
+int plan_view_build(struct tui *t, enum vlist_kind kind, char **cause)
+{
+	switch (kind) {
+	case VLIST_BUDGET:
+		return vlist_budget(&t->gv, t->st, t->cfg, t->plan_year, t->budget_by, t->budget_drill, t->nav.today,
+				    cause);
+	case VLIST_PORTFOLIO:
+		return vlist_portfolio(&t->gv, t->st, t->cfg, t->plan_year, t->nav.today, cause);
+	case VLIST_WHITESPACE:
+		return vlist_whitespace(&t->gv, t->st, t->cfg, t->plan_year, t->nav.today, cause);
+	case VLIST_TODAY: {
+		/* As `kam agenda --me`: the agenda of the staff whose login
+		 * kam runs as; everybody's when toggled, or when the login is
+		 * no staff's. */
+		uint64_t me = t->today_all ? 0 : vlist_staff_of_login(t->st, store_user(t->st));
+		int rc = vlist_today_staff(&t->gv, t->st, t->cfg, t->nav.today, me, cause);
+		if (me || t->today_all) {
+			char *title = xasprintf("%s - %s", t->gv.title, me ? "mine" : "all");
+			free(t->gv.title);
+			t->gv.title = title;
+		}
+		return rc;
+	}
+	default:
+		return 0;
+	}
+}
+
+static int budget_by_parse(struct tui *t, const char *arg)
+{
+	for (int k = 0; vlist_budget_by[k]; k++)
+		if (strncmp(vlist_budget_by[k], arg, strlen(arg)) == 0 && *arg)
+			return k;
+	tui_message(t, 1, "budget: no grouping '%s' (region, tier, type, account, quarter, kam)", arg);
+	return -1;
+}
+
+static void budget_open(struct tui *t, const char *arg, int next)
+{
+	int by = t->budget_by;
+	if (arg && (by = budget_by_parse(t, arg)) < 0)
+		return;
+	if (!arg && next) {
+		int n = 0;
+		while (vlist_budget_by[n])
+			n++;
+		by = (by + 1) % n;
+	}
+	t->budget_by = by;
+	free(t->budget_drill);
+	t->budget_drill = NULL;
+	gview_open(t, VLIST_BUDGET);
+}
+
+void plan_view_action(struct tui *t, enum action_id a, const char *arg)
+{
+	switch (a) {
+	case DO_BUDGET:
+		budget_open(t, arg, 0);
+		break;
+	case DO_PORTFOLIO:
+		gview_open(t, VLIST_PORTFOLIO);
+		break;
+	case DO_WHITESPACE:
+		gview_open(t, VLIST_WHITESPACE);
+		break;
+	case DO_BUDGET_BY:
+		if (t->gv.kind != VLIST_BUDGET)
+			tui_message(t, 1, "budget-by: only in the Budget view (B)");
+		else
+			budget_open(t, arg, 1);
+		break;
+	case DO_TODAY_ALL:
+		if (t->gv.kind != VLIST_TODAY) {
+			tui_message(t, 1, "today-all: only in the Today view (T)");
+			break;
+		}
+		t->today_all = !t->today_all;
+		gview_open(t, VLIST_TODAY);
+		if (!t->today_all && !vlist_staff_of_login(t->st, store_user(t->st)))
+			tui_message(t, 1, "no staff has the login '%s' (kam user add): everybody's agenda",
+				    store_user(t->st) ? store_user(t->st) : "");
+		else
+			tui_message(t, 0, "today: %s", t->today_all ? "everybody's agenda" : "my agenda");
+		break;
+	default:
+		break;
+	}
+}
+
+int plan_view_jump(struct tui *t)
+{
+	if (t->gv.kind != VLIST_BUDGET || t->budget_drill || !t->gv.key)
+		return 0;
+	const char *key = t->gv.key[t->gvl.pos.cur];
+	if (!key)
+		return 0; /* an account row (or the total): as any view */
+	t->budget_row = t->gvl.pos.cur;
+	t->budget_drill = xstrdup(key);
+	gview_open(t, VLIST_BUDGET);
+	return 1;
+}
+
+int plan_view_back(struct tui *t)
+{
+	if (t->help || t->gv.kind != VLIST_BUDGET || !t->budget_drill)
+		return 0;
+	free(t->budget_drill);
+	t->budget_drill = NULL;
+	int row = t->budget_row;
+	gview_open(t, VLIST_BUDGET);
+	if (row < t->gv.n)
+		listpos_set(&t->gvl.pos, row);
+	return 1;
+}
+
+void plan_view_free(struct tui *t)
+{
+	free(t->budget_drill);
+	t->budget_drill = NULL;
+}
