@@ -62,3 +62,13 @@ wait_text "no action on this key here" || fail "b outside the view"
 keys T b
 wait_text "budget-by: only in the Budget view (B)" || fail "b in another view"
 quit_kam
+tm kill-session -t kam
+
+# At 120x40, the size of the byte budgets of the workstation.
+start_kam 120 40
+keys : b u d g e t Space a c c o u n t Enter
+wait_text "Accounts [Budget 2027 by account]" || fail ":budget account"
+check "budget cursor move j, highlight, 120 cols" "$(count_bytes j)" 400
+keys M
+check "budget cursor move j, arrow marker, 120 cols" "$(count_bytes j)" 64
+quit_kam
