@@ -41,6 +41,22 @@ int plan_view_build(struct tui *t, enum vlist_kind kind, char **cause)
 	}
 }
 
+/* These views run the planning reports over the whole database, which takes
+ * a while on a large one: say so on the status line before the wait (one
+ * row, sent at once). */
+static void busy(struct tui *t, const char *what)
+{
+	if (t->too_small)
+		return;
+	char *s = xasprintf(" %s ...", what);
+	char *f = text_fit(s, t->w - 1, TEXT_LEFT);
+	mvaddstr(t->h - 1, 0, f);
+	wnoutrefresh(stdscr);
+	doupdate();
+	free(f);
+	free(s);
+}
+
 static int budget_by_parse(struct tui *t, const char *arg)
 {
 	for (int k = 0; vlist_budget_by[k]; k++)
@@ -64,6 +80,7 @@ static void budget_open(struct tui *t, const char *arg, int next)
 	t->budget_by = by;
 	free(t->budget_drill);
 	t->budget_drill = NULL;
+	busy(t, "adding up the brand-activity budgets");
 	gview_open(t, VLIST_BUDGET);
 }
 
@@ -74,9 +91,11 @@ void plan_view_action(struct tui *t, enum action_id a, const char *arg)
 		budget_open(t, arg, 0);
 		break;
 	case DO_PORTFOLIO:
+		busy(t, "scoring the portfolio");
 		gview_open(t, VLIST_PORTFOLIO);
 		break;
 	case DO_WHITESPACE:
+		busy(t, "mapping the white space");
 		gview_open(t, VLIST_WHITESPACE);
 		break;
 	case DO_BUDGET_BY:
@@ -112,6 +131,7 @@ int plan_view_jump(struct tui *t)
 		return 0; /* an account row (or the total): as any view */
 	t->budget_row = t->gvl.pos.cur;
 	t->budget_drill = xstrdup(key);
+	busy(t, "listing the group's brand activities");
 	gview_open(t, VLIST_BUDGET);
 	return 1;
 }

@@ -37,10 +37,24 @@ static int acct_visit(const struct record *r, void *arg)
 	return 0;
 }
 
+static int acct_name_cmp(const void *x, const void *y)
+{
+	const struct view_acct *a = *(const struct view_acct *const *)x, *b = *(const struct view_acct *const *)y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : a->id < b->id ? -1 : a->id > b->id;
+}
+
 int view_accts_load(struct txn *t, struct view_accts *a)
 {
 	memset(a, 0, sizeof *a);
-	return store_scan(t, ENTITY(account), acct_visit, a); /* by id: keys are big-endian */
+	int rc = store_scan(t, ENTITY(account), acct_visit, a); /* by id: keys are big-endian */
+	/* By name (then id), for the reports' rows that name their account. */
+	a->byname = xmalloc((a->n + 1) * sizeof *a->byname);
+	for (size_t i = 0; i < a->n; i++)
+		a->byname[i] = &a->v[i];
+	if (a->n > 1)
+		qsort(a->byname, a->n, sizeof *a->byname, acct_name_cmp);
+	return rc;
 }
 
 const struct view_acct *view_acct_get(const struct view_accts *a, uint64_t id)
@@ -60,10 +74,15 @@ const struct view_acct *view_acct_get(const struct view_accts *a, uint64_t id)
 
 uint64_t view_acct_named(const struct view_accts *a, const char *name)
 {
-	for (size_t i = 0; name && i < a->n; i++)
-		if (strcmp(a->v[i].name, name) == 0)
-			return a->v[i].id;
-	return 0;
+	size_t lo = 0, hi = a->n; /* the first of that name: the lowest id */
+	while (name && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(a->byname[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return name && lo < a->n && strcmp(a->byname[lo]->name, name) == 0 ? a->byname[lo]->id : 0;
 }
 
 void view_accts_free(struct view_accts *a)
@@ -73,6 +92,7 @@ void view_accts_free(struct view_accts *a)
 		free(a->v[i].province);
 	}
 	free(a->v);
+	free(a->byname);
 	memset(a, 0, sizeof *a);
 }
 

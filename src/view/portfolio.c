@@ -36,6 +36,32 @@ static void add_text(struct vlist *v, const char *s)
 	buf_free(&b);
 }
 
+/* Pareto rows by account name, for the ABC class and revenue of each. */
+struct prow {
+	const char *name;
+	size_t row;
+};
+
+static int prow_cmp(const void *a, const void *b)
+{
+	const struct prow *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : x->row < y->row ? -1 : x->row > y->row;
+}
+
+static const struct prow *prow_find(const struct prow *v, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(v[lo].name, name) == 0 ? &v[lo] : NULL;
+}
+
 struct qrow {
 	size_t row;
 	double score;
@@ -95,6 +121,10 @@ int vlist_portfolio(struct vlist *v, struct store *st, const struct kam_config *
 	add_text(v, "Accounts per quadrant cell      X value  Y cmplx   Score  ABC  Revenue");
 	/* The cells in the order the rules name them (the report's notes). */
 	struct qrow *rows = xcalloc(q->nrows + 1, sizeof *rows);
+	struct prow *pr = xcalloc(p->nrows + 1, sizeof *pr);
+	for (size_t i = 0; i < p->nrows; i++)
+		pr[i] = (struct prow){report_cell(p, i, 1), i};
+	qsort(pr, p->nrows, sizeof *pr, prow_cmp);
 	for (const char *s = q->notes.p; s && *s;) {
 		size_t n = strcspn(s, "\n");
 		const char *colon = memchr(s, ':', n);
@@ -107,13 +137,10 @@ int vlist_portfolio(struct vlist *v, struct store *st, const struct kam_config *
 		buf_addf(&b, " %s  %zu", label, k);
 		vlist_push(v, 0, DETAIL_OVERVIEW, NULL, &b);
 		for (size_t j = 0; j < k; j++) {
-			const char *name = report_cell(q, rows[j].row, 0), *abc = "-", *rev = "";
-			for (size_t i = 0; i < p->nrows; i++)
-				if (strcmp(report_cell(p, i, 1), name) == 0) {
-					abc = report_cell(p, i, 5);
-					rev = report_cell(p, i, 2);
-					break;
-				}
+			const char *name = report_cell(q, rows[j].row, 0);
+			const struct prow *h = prow_find(pr, p->nrows, name);
+			const char *abc = h ? report_cell(p, h->row, 5) : "-",
+				   *rev = h ? report_cell(p, h->row, 2) : "";
 			int64_t cents;
 			struct buf m = {0};
 			if (parse_decimal(rev, 2, &cents) == 0)
@@ -132,6 +159,7 @@ int vlist_portfolio(struct vlist *v, struct store *st, const struct kam_config *
 		free(label);
 	}
 	free(rows);
+	free(pr);
 	buf_free(&b);
 	v->foot = xasprintf("%zu account%s", q->nrows, q->nrows == 1 ? "" : "s");
 	report_free(q);

@@ -18,6 +18,7 @@ struct view_acct {
 struct view_accts {
 	struct view_acct *v; /* by id */
 	size_t n, cap;
+	struct view_acct **byname; /* by name, then id */
 };
 
 int view_accts_load(struct txn *t, struct view_accts *a);
