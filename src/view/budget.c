@@ -135,9 +135,9 @@ static int budget_groups(struct vlist *v, struct store *st, const struct kam_con
 		int total = i + 1 == r->nrows;
 		if (total)
 			vlist_push(v, 0, DETAIL_OVERVIEW, NULL, &(struct buf){0}); /* a blank line above the total */
-		vlist_cell(&b, label, 22, TEXT_LEFT);
+		vlist_cell(&b, label, 20, TEXT_LEFT);
 		buf_addc(&b, ' ');
-		vlist_cell(&b, report_cell(r, i, 1), 4, TEXT_RIGHT);
+		vlist_cell(&b, report_cell(r, i, 1), 6, TEXT_RIGHT);
 		money_cell(&b, report_cell(r, i, 2), 10);
 		money_cell(&b, report_cell(r, i, 3), 10);
 		money_cell(&b, report_cell(r, i, 4), 10);
@@ -158,8 +158,8 @@ static int budget_groups(struct vlist *v, struct store *st, const struct kam_con
 	buf_free(&b);
 	/* The header in the rows' widths. */
 	static const char *const by_head[] = {"Region", "Tier", "Type", "Account", "Quarter", "KAM"};
-	vlist_cell(&b, by_head[by], 22, TEXT_LEFT);
-	vlist_cell(&b, "Evt", 5, TEXT_RIGHT);
+	vlist_cell(&b, by_head[by], 20, TEXT_LEFT);
+	vlist_cell(&b, "Events", 7, TEXT_RIGHT);
 	vlist_cell(&b, "Estimated", 10, TEXT_RIGHT);
 	vlist_cell(&b, "Actual", 10, TEXT_RIGHT);
 	vlist_cell(&b, "Recommend", 10, TEXT_RIGHT);
