@@ -85,6 +85,14 @@ int vlist_portfolio(struct vlist *v, struct store *st, const struct kam_config *
 int vlist_whitespace(struct vlist *v, struct store *st, const struct kam_config *cfg, int year, int64_t today,
 		     char **cause);
 
+/* The white-space grid: VLIST_WS_FIXED columns of buying unit (rows and head
+ * start with two blanks), then VLIST_WS_CELL columns per offering. A row
+ * (or the head) with the offering columns before `first` left out, so the
+ * grid scrolls sideways; rows that are not grid rows are copied. */
+#define VLIST_WS_FIXED 18
+#define VLIST_WS_CELL 11
+char *vlist_ws_slice(const char *row, int first);
+
 /* Shared by the view builders: s fitted to exactly w columns appended to b;
  * b as row (sanitised) with its account, detail sub-view and drill key
  * (copied, may be NULL); b is reset. */

@@ -13,16 +13,80 @@
 #include "kam/text.h"
 #include "kam/util.h"
 
+static void ws_drop(struct tui *t)
+{
+	for (int i = 0; t->ws_rows && i < t->ws_n; i++)
+		free(t->ws_rows[i]);
+	free(t->ws_rows);
+	free(t->ws_head);
+	t->ws_rows = NULL;
+	t->ws_head = NULL;
+	t->ws_n = 0;
+}
+
+/* Show the white space from offering column t->ws_first: t->gv's rows are
+ * slices of the rows as built, which ws_rows keeps. */
+static void ws_slice(struct tui *t)
+{
+	if (!t->ws_rows) {
+		if (!t->ws_first)
+			return;
+		t->ws_rows = t->gv.rows;
+		t->ws_head = t->gv.head;
+		t->ws_n = t->gv.n;
+		t->gv.rows = xcalloc((size_t)t->ws_n + 1, sizeof *t->gv.rows);
+	} else {
+		for (int i = 0; i < t->gv.n; i++)
+			free(t->gv.rows[i]);
+		free(t->gv.head);
+	}
+	for (int i = 0; i < t->ws_n; i++)
+		t->gv.rows[i] = vlist_ws_slice(t->ws_rows[i], t->ws_first);
+	t->gv.head = vlist_ws_slice(t->ws_head ? t->ws_head : "", t->ws_first);
+}
+
+static int ws_columns(const struct tui *t)
+{
+	const char *head = t->ws_head ? t->ws_head : t->gv.head ? t->gv.head : "";
+	int w = text_width(head) - VLIST_WS_FIXED;
+	return w > 0 ? (w + VLIST_WS_CELL - 1) / VLIST_WS_CELL : 0;
+}
+
+static void ws_scroll(struct tui *t, int dir)
+{
+	if (t->gv.kind != VLIST_WHITESPACE) {
+		tui_message(t, 1, "%s: only in the White space view (W)",
+			    dir < 0 ? "offerings-left" : "offerings-right");
+		return;
+	}
+	int n = ws_columns(t), first = t->ws_first + dir;
+	if (first < 0 || first >= n) {
+		tui_message(t, 0, "%s", first < 0 ? "the first offering" : "the last offering");
+		return;
+	}
+	t->ws_first = first;
+	ws_slice(t);
+	t->gvl.drawn_valid = 0;
+	t->dirty |= D_ALL;
+	tui_message(t, 0, "offerings %d-%d of %d (h/l)", first + 1, n, n);
+}
+
 int plan_view_build(struct tui *t, enum vlist_kind kind, char **cause)
 {
+	ws_drop(t); /* the rows they slice are about to go */
 	switch (kind) {
 	case VLIST_BUDGET:
 		return vlist_budget(&t->gv, t->st, t->cfg, t->plan_year, t->budget_by, t->budget_drill, t->nav.today,
 				    cause);
 	case VLIST_PORTFOLIO:
 		return vlist_portfolio(&t->gv, t->st, t->cfg, t->plan_year, t->nav.today, cause);
-	case VLIST_WHITESPACE:
-		return vlist_whitespace(&t->gv, t->st, t->cfg, t->plan_year, t->nav.today, cause);
+	case VLIST_WHITESPACE: {
+		int rc = vlist_whitespace(&t->gv, t->st, t->cfg, t->plan_year, t->nav.today, cause);
+		if (t->ws_first >= ws_columns(t))
+			t->ws_first = 0;
+		ws_slice(t);
+		return rc;
+	}
 	case VLIST_TODAY: {
 		/* As `kam agenda --me`: the agenda of the staff whose login
 		 * kam runs as; everybody's when toggled, or when the login is
@@ -95,6 +159,7 @@ void plan_view_action(struct tui *t, enum action_id a, const char *arg)
 		gview_open(t, VLIST_PORTFOLIO);
 		break;
 	case DO_WHITESPACE:
+		t->ws_first = 0;
 		busy(t, "mapping the white space");
 		gview_open(t, VLIST_WHITESPACE);
 		break;
@@ -116,6 +181,12 @@ void plan_view_action(struct tui *t, enum action_id a, const char *arg)
 				    store_user(t->st) ? store_user(t->st) : "");
 		else
 			tui_message(t, 0, "today: %s", t->today_all ? "everybody's agenda" : "my agenda");
+		break;
+	case DO_WS_LEFT:
+		ws_scroll(t, -1);
+		break;
+	case DO_WS_RIGHT:
+		ws_scroll(t, 1);
 		break;
 	default:
 		break;
@@ -151,6 +222,7 @@ int plan_view_back(struct tui *t)
 
 void plan_view_free(struct tui *t)
 {
+	ws_drop(t);
 	free(t->budget_drill);
 	t->budget_drill = NULL;
 }

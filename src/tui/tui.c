@@ -825,6 +825,8 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_WHITESPACE:
 	case DO_BUDGET_BY:
 	case DO_TODAY_ALL:
+	case DO_WS_LEFT:
+	case DO_WS_RIGHT:
 		plan_view_action(t, a, arg);
 		break;
 	case DO_HELP:

@@ -158,6 +158,12 @@ struct tui {
 	char *budget_drill;
 	int budget_row;
 	int today_all;
+	/* White space scrolled sideways: the first offering column shown, the
+	 * rows and head as built (t->gv holds them sliced). */
+	int ws_first;
+	char **ws_rows;
+	char *ws_head;
+	int ws_n;
 };
 
 /* tui.c */

@@ -17,8 +17,8 @@
 #include "kam/report.h"
 #include "view_int.h"
 
-#define WS_UNIT 16 /* buying unit column */
-#define WS_CELL 11 /* one offering: a blank and 10 columns */
+#define WS_UNIT (VLIST_WS_FIXED - 2) /* buying unit column */
+#define WS_CELL VLIST_WS_CELL        /* one offering: a blank and 10 columns */
 
 /* Lost to the customer's own people: shown as in-house. */
 static const char *ws_status(const char *cell)
@@ -87,11 +87,40 @@ int vlist_whitespace(struct vlist *v, struct store *st, const struct kam_config 
 		vlist_push(v, 0, DETAIL_OVERVIEW, NULL, &b);
 	}
 	v->head = buf_steal(&head);
-	v->foot = xasprintf("%d account%s, %d offering%s, %d ours, %d open   comp:X lost to X, - unknown", accounts,
-			    accounts == 1 ? "" : "s", r->ncols - 2, r->ncols == 3 ? "" : "s", ours, open);
+	v->foot = xasprintf("%d account%s, %d offering%s, %d ours, %d open", accounts, accounts == 1 ? "" : "s",
+			    r->ncols - 2, r->ncols == 3 ? "" : "s", ours, open);
 	buf_free(&b);
 	buf_free(&head);
 	report_free(r);
 	view_accts_free(&accts);
 	return 0;
+}
+
+/* Byte offset of display column col in s (cells are whole: text_fit never
+ * splits a wide character), or strlen(s) when s is narrower. */
+static size_t col_offset(const char *s, int col)
+{
+	size_t i = 0, n = strlen(s);
+	int w = 0;
+	while (i < n && w < col) {
+		uint32_t cp;
+		int k = utf8_decode(s + i, n - i, &cp);
+		if (k < 1)
+			k = 1, cp = '?';
+		w += cp_width(cp);
+		i += (size_t)k;
+	}
+	return i;
+}
+
+char *vlist_ws_slice(const char *row, int first)
+{
+	if (first <= 0 || strncmp(row, "  ", 2) != 0 || text_width(row) <= VLIST_WS_FIXED)
+		return xstrdup(row);
+	size_t fixed = col_offset(row, VLIST_WS_FIXED);
+	size_t skip = fixed + col_offset(row + fixed, first * VLIST_WS_CELL);
+	struct buf b = {0};
+	buf_add(&b, row, fixed);
+	buf_adds(&b, row + skip);
+	return buf_steal(&b);
 }

@@ -181,6 +181,20 @@ static void test_whitespace_grid(void **state)
 	/* every offering column is 11 columns: the grid stays straight */
 	assert_int_equal(text_width(v.rows[k]), text_width(v.rows[o]));
 	assert_int_equal(text_width(v.head), text_width(v.rows[k]));
+	/* sideways: the unit stays, whole cells go (核心网 is the first offering) */
+	assert_non_null(strstr(v.head, "核心网"));
+	char *h1 = vlist_ws_slice(v.head, 1), *r1 = vlist_ws_slice(v.rows[k], 1);
+	assert_null(strstr(h1, "核心网"));
+	assert_non_null(strstr(h1, "运维"));
+	assert_int_equal(strncmp(h1, v.head, VLIST_WS_FIXED), 0);
+	assert_int_equal(text_width(h1), text_width(v.head) - VLIST_WS_CELL);
+	assert_int_equal(text_width(r1), text_width(v.rows[k]) - VLIST_WS_CELL);
+	assert_null(strstr(r1, "ours"));
+	free(h1);
+	free(r1);
+	char *name = vlist_ws_slice(v.rows[k - 1], 1); /* the account row is no grid row */
+	assert_string_equal(name, v.rows[k - 1]);
+	free(name);
 	vlist_free(&v);
 	free(cause);
 }
