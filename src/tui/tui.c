@@ -450,6 +450,8 @@ static void do_back(struct tui *t)
 		help_close(t);
 	} else if (t->pipe_open) {
 		pipe_view_close(t);
+	} else if (plan_view_back(t)) {
+		/* from a budget group's activities back to the groups */
 	} else if (t->gv.kind) {
 		gview_close(t);
 	} else if (t->detail_full) {
@@ -824,6 +826,15 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_JUMP:
 		gview_jump(t);
 		break;
+	case DO_BUDGET:
+	case DO_PORTFOLIO:
+	case DO_WHITESPACE:
+	case DO_BUDGET_BY:
+	case DO_TODAY_ALL:
+	case DO_WS_LEFT:
+	case DO_WS_RIGHT:
+		plan_view_action(t, a, arg);
+		break;
 	case DO_HELP:
 		if (t->help)
 			help_close(t);
@@ -982,6 +993,7 @@ static void tui_free(struct tui *t)
 	form_close(t);
 	help_close(t);
 	gview_free(t);
+	plan_view_free(t);
 	pipeline_free(&t->pipe);
 	nav_free(&t->nav);
 	score_set_free(t->scores);

@@ -151,6 +151,19 @@ struct tui {
 	/* what was last drawn, so a cursor move repaints two cards */
 	int pipe_drawn_valid, pipe_drawn_first, pipe_drawn_col, pipe_drawn_row, pipe_drawn_arrow;
 	int pipe_drawn_top[PIPE_MAXCOL];
+	/* The planning views (plan_view.c): Budget grouping (vlist_budget_by)
+	 * and the group drilled into (NULL: the groups) with the group row to
+	 * return to; Today shows everybody's agenda instead of the user's. */
+	int budget_by;
+	char *budget_drill;
+	int budget_row;
+	int today_all;
+	/* White space scrolled sideways: the first offering column shown, the
+	 * rows and head as built (t->gv holds them sliced). */
+	int ws_first;
+	char **ws_rows;
+	char *ws_head;
+	int ws_n;
 };
 
 /* tui.c */
@@ -224,6 +237,14 @@ void pipe_view_reload(struct tui *t);
 /* 1 when the open Pipeline handled action a (else it runs as anywhere). */
 int pipe_view_action(struct tui *t, enum action_id a, const char *arg);
 void pipe_view_draw(struct tui *t);
+
+/* plan_view.c: Budget, Portfolio, White space (global views) and the
+ * user's Today */
+int plan_view_build(struct tui *t, enum vlist_kind kind, char **cause); /* into t->gv */
+void plan_view_action(struct tui *t, enum action_id a, const char *arg);
+int plan_view_jump(struct tui *t); /* 1: Enter drilled into a budget group */
+int plan_view_back(struct tui *t); /* 1: q left a budget group for the groups */
+void plan_view_free(struct tui *t);
 
 /* theme */
 extern attr_t theme_head, theme_warn, theme_cursor, theme_title;

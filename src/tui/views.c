@@ -35,7 +35,10 @@ static void gview_build(struct tui *t, enum vlist_kind kind)
 		rc = vlist_checks(&t->gv, t->st, t->cfg, t->nav.today, &cause);
 		break;
 	case VLIST_TODAY:
-		rc = vlist_today(&t->gv, t->st, t->cfg, t->nav.today, &cause);
+	case VLIST_BUDGET:
+	case VLIST_PORTFOLIO:
+	case VLIST_WHITESPACE:
+		rc = plan_view_build(t, kind, &cause);
 		break;
 	default:
 		return;
@@ -84,7 +87,7 @@ void gview_close(struct tui *t)
 
 void gview_jump(struct tui *t)
 {
-	if (!t->gv.n)
+	if (!t->gv.n || plan_view_jump(t))
 		return;
 	static const enum action_id sub_action[DETAIL__COUNT] = {DO_OVERVIEW, DO_CONTACTS, DO_OPPS,   DO_ACTS,
 								 DO_TEAM,     DO_PLAN,     DO_HISTORY};

@@ -21,6 +21,10 @@ void vlist_free(struct vlist *v)
 	free(v->acct);
 	free(v->sub);
 	free(v->rec);
+	if (v->key)
+		for (int i = 0; i < v->n; i++)
+			free(v->key[i]);
+	free(v->key);
 	free(v->title);
 	free(v->head);
 	free(v->foot);
@@ -39,6 +43,24 @@ static void vlist_add_sub(struct vlist *v, uint64_t acct, enum detail_sub sub, s
 	v->sub[v->n] = (unsigned char)sub;
 	v->n++;
 	buf_reset(b);
+}
+
+void vlist_push(struct vlist *v, uint64_t acct, int sub, const char *key, struct buf *b)
+{
+	if (key && !v->key)
+		v->key = xcalloc((size_t)v->n + 1, sizeof *v->key);
+	if (v->key) {
+		v->key = xrealloc(v->key, ((size_t)v->n + 1) * sizeof *v->key);
+		v->key[v->n] = key ? xstrdup(key) : NULL;
+	}
+	vlist_add_sub(v, acct, (enum detail_sub)sub, b);
+}
+
+void vlist_cell(struct buf *b, const char *s, int w, enum text_align al)
+{
+	buf_grow(b, (size_t)w * 4 + 1);
+	b->len += text_fit_into(b->p + b->len, s ? s : "", w, al);
+	b->p[b->len] = '\0';
 }
 
 static void vlist_add(struct vlist *v, uint64_t acct, struct buf *b)
@@ -334,6 +356,30 @@ int vlist_checks(struct vlist *v, struct store *st, const struct kam_config *cfg
 
 int vlist_today(struct vlist *v, struct store *st, const struct kam_config *cfg, int64_t today, char **cause)
 {
+	return vlist_today_staff(v, st, cfg, today, 0, cause);
+}
+
+static int staff_hit(const struct record *r, void *arg)
+{
+	*(uint64_t *)arg = r->id;
+	return 1; /* stop */
+}
+
+uint64_t vlist_staff_of_login(struct store *st, const char *login)
+{
+	uint64_t id = 0;
+	struct txn *t;
+	if (!login || !*login || store_begin(st, 0, &t) != 0)
+		return 0;
+	struct value v = {.s = (char *)login, .set = 1};
+	store_index_scan(t, ENTITY(staff), "login", &v, 1, staff_hit, &id);
+	store_abort(t);
+	return id;
+}
+
+int vlist_today_staff(struct vlist *v, struct store *st, const struct kam_config *cfg, int64_t today, uint64_t staff,
+		      char **cause)
+{
 	vlist_free(v);
 	v->kind = VLIST_TODAY;
 	struct buf b = {0};
@@ -343,7 +389,7 @@ int vlist_today(struct vlist *v, struct store *st, const struct kam_config *cfg,
 	buf_reset(&b);
 	v->head = xstrdup("  Date       What                   Account              Detail");
 	struct agenda a = {0};
-	struct agenda_opts o = {.days = 30, .staff = 0, .today = today};
+	struct agenda_opts o = {.days = 30, .staff = staff, .today = today};
 	int rc = agenda_build(st, cfg, &o, &a, cause);
 	if (rc) {
 		v->foot = xstrdup("agenda failed");
