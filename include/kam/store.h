@@ -131,7 +131,7 @@ int store_kv_scan(struct txn *t, const char *ns, store_kv_fn fn, void *arg);
  * store_facts_load(..., unbounded). */
 #define FACT_STAGES 7 /* open_stage[0]: no or unknown stage; [1 + i]: kam_enum_opp_stage[i] */
 #define FACT_NO_DAY INT64_MIN
-enum { FACT_AC_DM = 1, FACT_AC_KEY = 2, FACT_AC_AB = 4 }; /* decision-maker role, key, distinct A/B owners */
+enum { FACT_AC_DM = 1, FACT_AC_KEY = 2, FACT_AC_AB = 4 };  /* decision-maker role, key, distinct A/B owners */
 enum { FACT_ACT_OTHER, FACT_ACT_VISIT, FACT_ACT_PRIVATE }; /* call/email/untyped, other visit, private visit */
 struct fact_year {
 	int64_t year, revenue, budget, margin; /* one account_year row; money in cents */
@@ -158,7 +158,7 @@ struct fact_activity {
 };
 struct account_facts {
 	uint64_t id, parent;
-	const char *name, *province; /* NULL: unset; owned by the struct */
+	const char *name, *province;                       /* NULL: unset; owned by the struct */
 	int procurement, position, scale, industry, stage; /* enum index or -1 */
 	int64_t employees;
 	int key, strategic, archived;

@@ -97,7 +97,6 @@ int store_counters_flush(struct txn *t);
 /* Fill the index DBI of ix from the entity's records (missing index). */
 int store_index_build(struct txn *t, const struct entity *e, const struct index_def *ix);
 
-
 /* Per-account facts (store_facts.c). */
 #define FACTS_FORMAT 1 /* encoding version, also meta "facts.format" */
 /* Remember the accounts a record change touches (old or new may be NULL). */
