@@ -17,6 +17,7 @@
 #include "kam/model.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 static void test_escape(void **state)
 {
@@ -105,12 +106,6 @@ static void test_fold_utf8(void **state)
 	buf_free(&line);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static uint64_t add(struct store *st, const struct entity *e, const char *const *kv)
 {
 	struct txn *t;
@@ -134,11 +129,10 @@ static uint64_t add(struct store *st, const struct entity *e, const char *const 
 static void test_calendar(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/kam_ical_XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	struct store *st = NULL;
+	struct fixture fx;
+	fixture_open(&fx, "ical");
+	struct store *st = fx.st;
 	char *cause = NULL;
-	assert_int_equal(store_open(&st, dir, STORE_CREATE, &cause), 0);
 	add(st, ENTITY(account), (const char *[]){"name", "Acme; Widgets, Inc", NULL});
 	add(st, ENTITY(activity),
 	    (const char *[]){"account", "1", "type", "company_visit", "title", "Kick-off", "date", "2026-12-01", "time",
@@ -170,8 +164,7 @@ static void test_calendar(void **state)
 		if (text[i] == '\n')
 			assert_int_equal(text[i - 1], '\r');
 	free(text);
-	store_close(st);
-	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&fx);
 }
 
 int main(void)
