@@ -7,28 +7,62 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 export KAM_BIN="$top/${build}/kam"
 [ "$build" = build/rel ] && KAM_BIN="$top/kam"
+export KAM_BIN
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export KAM_TODAY=2026-11-23 KAM_USER=tester LC_ALL=C.UTF-8 TZ=UTC
 unset KAM_DB KAM_CONFIG NO_COLOR
 export XDG_CONFIG_HOME=/nonexistent XDG_DATA_HOME=/nonexistent XDG_STATE_HOME=/nonexistent
+# SUITES="unit cli screen" (the default) picks the suites to run.
+suites=" ${SUITES:-unit cli screen} "
 passed=0 failed=0
 failures=()
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
+# VALGRIND=1 (make test-valgrind, with the release build): every unit test
+# and every kam that the CLI and screen tests start runs under memcheck. Its
+# reports go to $vglog/*.log, not to stderr (the golden outputs stay exact);
+# a test with a non-empty report fails and the report is shown. Suppressions
+# for code that is not ours: tests/valgrind.supp.
+vg=()
+vglog=$tmp/valgrind
+if [ -n "${VALGRIND:-}" ]; then
+	mkdir -p "$vglog" "$tmp/vgbin"
+	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+		--track-fds=no --suppressions="$top/tests/valgrind.supp" --log-file="$vglog/%p.log")
+	# kam itself: a wrapper first on PATH and as $KAM_BIN.
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${vg[*]}" "$KAM_BIN" >"$tmp/vgbin/kam"
+	chmod +x "$tmp/vgbin/kam"
+	KAM_BIN=$tmp/vgbin/kam
+	# Everything is 10-50 times slower: the screen tests wait longer.
+	export SCREEN_WAIT=${SCREEN_WAIT:-90}
+	echo "valgrind: $(valgrind --version), unit tests and every kam of the CLI and screen tests"
+fi
+# Prints and removes the valgrind reports since the last call; 1 if any.
+vg_check() {
+	[ ${#vg[@]} -gt 0 ] || return 0
+	local bad=0 f
+	for f in "$vglog"/*.log; do
+		[ -f "$f" ] || continue
+		if [ -s "$f" ]; then
+			bad=1
+			echo "valgrind ($1):"; head -60 "$f"
+		fi
+		rm -f "$f"
+	done
+	return $bad
+}
+
 # 1. cmocka unit tests: count each test case.
 for t in "$top/$build"/tests/test_*; do
-	[ -x "$t" ] || continue
+	[ -x "$t" ] && [[ $suites == *" unit "* ]] || continue
 	name=$(basename "$t")
-	if [ -n "${VALGRIND:-}" ]; then
-		out=$(cd "$tmp" && valgrind -q --error-exitcode=99 --leak-check=full "$t" 2>&1); rc=$?
-	else
-		out=$(cd "$tmp" && "$t" 2>&1); rc=$?
-	fi
+	out=$(cd "$tmp" && "${vg[@]}" "$t" 2>&1); rc=$?
 	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	p=${p:-0}; f=${f:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if ! vg_check "unit $name"; then f=$((f + 1)); p=$((p > 0 ? p - 1 : 0)); fi
 	passed=$((passed + p)); failed=$((failed + f))
 	if [ "$f" -ne 0 ]; then failures+=("unit $name"); printf '%s\n' "$out" | grep -E 'FAILED|ERROR|error|Sanitizer' | head -20; fi
 done
@@ -36,30 +70,40 @@ done
 # 2. Golden CLI tests: tests/cli/NAME.cmd runs in a fresh directory with its
 # own database; stdout+stderr plus "[exit N]" must equal NAME.out.
 for c in tests/cli/*.cmd; do
-	[ -f "$c" ] || continue
+	[ -f "$c" ] && [[ $suites == *" cli "* ]] || continue
 	name=${c%.cmd}
 	dir="$tmp/cli.$(basename "$name")"; mkdir -p "$dir"
 	actual=$(cd "$dir" && HOME="$dir" KAM_DB="$dir/db" PATH="$(dirname "$KAM_BIN"):$PATH" \
 		FIXTURES="$top/tests/fixtures" bash "$top/$c" 2>&1; echo "[exit $?]")
 	if [ "$actual" == "$(cat "$name.out" 2>/dev/null)" ]; then
-		passed=$((passed + 1))
+		if vg_check "cli $(basename "$name")"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1)); failures+=("cli $(basename "$name") (valgrind)")
+		fi
 	else
+		vg_check "cli $(basename "$name")"
 		failed=$((failed + 1)); failures+=("cli $(basename "$name")")
 		diff -u "$name.out" <(printf '%s\n' "$actual") | head -40
 	fi
 done
 
 # 3. Screen and byte-budget tests: each tests/screen/*.sh exits 0 on success.
-if command -v tmux >/dev/null 2>&1; then
+if [[ $suites != *" screen "* ]]; then
+	:
+elif command -v tmux >/dev/null 2>&1; then
 	for s in tests/screen/test_*.sh; do
 		[ -f "$s" ] || continue
-		if out=$(TMPDIR="$tmp" bash "$s" 2>&1); then
+		if out=$(TMPDIR="$tmp" bash "$s" 2>&1) && vg_check "screen $(basename "$s")"; then
 			passed=$((passed + 1))
 		else
+			vg_check "screen $(basename "$s")"
 			failed=$((failed + 1)); failures+=("screen $(basename "$s")")
 			printf '%s\n' "$out" | tail -40
 		fi
 	done
+else
+	echo "screen tests not run: no tmux (apt-get install tmux)"
 fi
 
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
