@@ -108,6 +108,32 @@ static inline uint64_t fixture_put(struct store *st, const char *entity, uint64_
 	return got;
 }
 
+/* Insert one record of e from name, value pairs (values computed at run
+ * time), with external id ext unless NULL; the test fails on any error.
+ * Returns the record's id. */
+static inline uint64_t fixture_put_pairs(struct store *st, const struct entity *e, const char *ext,
+					 const char *const *kv)
+{
+	struct record *r = record_new(e);
+	char *cause = NULL;
+	struct txn *t;
+	for (int i = 0; kv[i]; i += 2) {
+		int f = entity_field(e, kv[i]);
+		assert_true(f >= 0);
+		if (record_parse_field(r, f, kv[i + 1], &cause))
+			fail_msg("%s %s: %s", e->name, kv[i], cause);
+	}
+	if (ext)
+		r->ext_id = xstrdup(ext);
+	assert_int_equal(store_begin(st, 1, &t), 0);
+	if (store_insert(t, r, &cause))
+		fail_msg("insert %s: %s", e->name, cause);
+	assert_int_equal(store_commit(t, NULL), 0);
+	uint64_t id = r->id;
+	record_free(r);
+	return id;
+}
+
 #define ADD(st, ent, ...) fixture_put(st, ent, 0, (const char *const[]){__VA_ARGS__, NULL})
 #define SET(st, ent, id, ...) fixture_put(st, ent, id, (const char *const[]){__VA_ARGS__, NULL})
 

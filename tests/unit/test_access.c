@@ -28,24 +28,7 @@ struct fx {
 	uint64_t c_mine, c_foreign, opp_mine, opp_foreign;
 };
 
-static uint64_t add(struct store *st, const struct entity *e, const char *const *kv)
-{
-	struct txn *t;
-	char *cause = NULL;
-	struct record *r = record_new(e);
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	for (int i = 0; kv[i]; i += 2) {
-		int f = entity_field(e, kv[i]);
-		assert_true(f >= 0);
-		assert_int_equal(record_parse_field(r, f, kv[i + 1], &cause), 0);
-	}
-	if (store_insert(t, r, &cause))
-		fail_msg("insert %s: %s", e->name, cause);
-	assert_int_equal(store_commit(t, NULL), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	return id;
-}
+#define add(st, e, ...) fixture_put_pairs(st, e, NULL, __VA_ARGS__)
 
 static char *num(uint64_t id)
 {

@@ -29,23 +29,7 @@ struct fx {
 	struct buf lines; /* reported problems, one per line */
 };
 
-static uint64_t add(struct store *st, const struct entity *e, const char *ext, const char *const *kv)
-{
-	struct txn *t;
-	char *cause = NULL;
-	struct record *r = record_new(e);
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	for (int i = 0; kv[i]; i += 2)
-		assert_int_equal(record_parse_field(r, entity_field(e, kv[i]), kv[i + 1], &cause), 0);
-	if (ext)
-		r->ext_id = xstrdup(ext);
-	if (store_insert(t, r, &cause))
-		fail_msg("insert: %s", cause);
-	assert_int_equal(store_commit(t, NULL), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	return id;
-}
+#define add fixture_put_pairs
 
 static int setup(void **state)
 {
