@@ -1219,6 +1219,53 @@ static int child_update(const char *db, uint64_t id)
 	return ok ? 0 : 1;
 }
 
+/* KAM_MAP_SIZE=1: a write txn that outgrows the 1 MiB map fails with
+ * KAM_EFULL and says so; after the abort nothing of it is there and the store
+ * still works; a bad KAM_MAP_SIZE is a usage error. */
+static void test_map_full(void **state)
+{
+	struct fixture *f = *state;
+	char *db = xasprintf("%s/small", f->dir), *cause = NULL, notes[1001];
+	struct store *st;
+	struct txn *t;
+	setenv("KAM_MAP_SIZE", "1x", 1);
+	assert_int_equal(store_open(&st, db, STORE_CREATE, &cause), KAM_EUSAGE);
+	assert_non_null(strstr(cause, "KAM_MAP_SIZE"));
+	free(cause);
+	cause = NULL;
+	setenv("KAM_MAP_SIZE", "1", 1);
+	assert_int_equal(store_open(&st, db, STORE_CREATE, &cause), 0);
+	unsetenv("KAM_MAP_SIZE");
+	memset(notes, 'x', 1000);
+	notes[1000] = 0;
+	assert_int_equal(store_begin(st, 1, &t), 0);
+	int rc = 0, n;
+	for (n = 0; n < 10000 && !rc; n++) {
+		struct record *r = record_new(ENTITY(account));
+		char name[32];
+		snprintf(name, sizeof name, "Account %d", n);
+		record_set_text(r, ACCOUNT_NAME, name);
+		record_set_text(r, ACCOUNT_NOTES, notes);
+		rc = store_insert(t, r, &cause);
+		record_free(r);
+	}
+	assert_int_equal(rc, KAM_EFULL);
+	assert_true(n > 100); /* a few hundred fit */
+	assert_non_null(strstr(cause, "full"));
+	assert_non_null(strstr(cause, "nothing of this command was written"));
+	free(cause);
+	cause = NULL;
+	store_abort(t);
+	uint64_t count = 1;
+	assert_int_equal(store_begin(st, 0, &t), 0);
+	assert_int_equal(store_count(t, ENTITY(account), &count), 0);
+	store_abort(t);
+	assert_int_equal(count, 0);
+	fixture_put(st, "account", 0, (const char *const[]){"name=After", NULL});
+	store_close(st);
+	free(db);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--child-user"))
@@ -1252,6 +1299,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(test_kv, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_backup, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_abort_discards, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_map_full, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_bulk_timing, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
