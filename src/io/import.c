@@ -89,8 +89,9 @@ struct imp {
 	struct deferred *defer;
 	size_t ndefer, capdefer;
 	const char *file;
-	int row_kam; /* the row comes from kam's own export (id and version) */
-	int fatal;   /* the txn is unusable: stop */
+	int row_kam;       /* the row comes from kam's own export (id and version) */
+	int fatal;         /* the txn is unusable: stop */
+	char *fatal_cause; /* why (the store's message), or NULL */
 };
 
 /* One cell of a row, whatever the file format. */
@@ -758,13 +759,26 @@ static uint64_t match_existing(struct imp *im, const struct record *r, uint64_t 
 
 /* --- writing ------------------------------------------------------------------- */
 
+/* The transaction is unusable (map or disk full, storage error): stop, and
+ * keep the first cause (taken over) for the message. */
+static void import_fatal(struct imp *im, int rc, char *cause)
+{
+	im->fatal = rc;
+	if (!im->fatal_cause) {
+		im->fatal_cause = cause;
+		cause = NULL;
+	}
+	free(cause);
+}
+
 static int store_error(struct imp *im, const struct entity *e, const struct row_meta *m, int line, int rc, char *cause)
 {
-	if (rc == KAM_EINVAL || rc == KAM_EEXIST)
+	if (rc == KAM_EINVAL || rc == KAM_EEXIST) {
 		add_record_error(im, e, m, line, cause ? cause : kam_strerror(rc));
-	else
-		im->fatal = rc;
-	free(cause);
+		free(cause);
+	} else {
+		import_fatal(im, rc, cause);
+	}
 	return rc;
 }
 
@@ -1025,9 +1039,10 @@ static void pending_resolve(struct imp *im)
 			record_set_int(r, p->field, (int64_t)target);
 			free(cause);
 			cause = NULL;
-			if ((rc = store_update(im->t, r, &cause)) && rc != KAM_EINVAL)
-				im->fatal = rc;
-			else if (rc)
+			if ((rc = store_update(im->t, r, &cause)) && rc != KAM_EINVAL) {
+				import_fatal(im, rc, cause);
+				cause = NULL;
+			} else if (rc)
 				add_error(im, p->line, p->col, "%s", cause);
 			record_free(r);
 		}
@@ -1355,7 +1370,11 @@ static int import_finish(struct imp *im, struct import_file *files, int nfiles, 
 			 (unsigned long long)(im->stats->nerrors - IMPORT_MAX_LISTED));
 	if (im->fatal) {
 		store_abort(im->t);
-		return set_cause(cause, im->fatal, "import failed: %s", kam_strerror(im->fatal));
+		int rc = set_cause(cause, im->fatal, "import failed: %s",
+				   im->fatal_cause ? im->fatal_cause : kam_strerror(im->fatal));
+		free(im->fatal_cause);
+		im->fatal_cause = NULL;
+		return rc;
 	}
 	if (im->stats->nerrors || im->o->dry_run) {
 		store_abort(im->t); /* nothing was committed: the file is untouched */

@@ -25,6 +25,11 @@
 #define STORE_MAXREADERS 4096
 #define STORE_MAXDBS 64
 #define STORE_READER_CHECK_SECONDS 60
+#define STORE_MIB ((size_t)1 << 20)
+
+/* The map size of this process's environment (one per process, section 5),
+ * for the "database is full" message. */
+static size_t store_map_bytes = STORE_MAPSIZE;
 
 int store_mdb_err(int rc, char **cause, const char *what)
 {
@@ -35,9 +40,9 @@ int store_mdb_err(int rc, char **cause, const char *what)
 		return KAM_ENOTFOUND;
 	case MDB_MAP_FULL:
 		return set_cause(cause, KAM_EFULL,
-				 "%s: the database is full (its map size is reached); "
-				 "nothing of this command was written",
-				 what);
+				 "%s: the database is full (map size %.*f MiB); nothing of this command was written "
+				 "(KAM_MAP_SIZE sets a larger map)",
+				 what, store_map_bytes % STORE_MIB ? 1 : 0, (double)store_map_bytes / STORE_MIB);
 	case ENOSPC:
 	case EDQUOT:
 		return set_cause(cause, KAM_EFULL, "%s: no space left on the disk; nothing was written", what);
@@ -157,13 +162,47 @@ static int store_env_try(struct store *st, unsigned flags, size_t mapsize)
 	return rc;
 }
 
+/* KAM_MAP_SIZE: the map in MiB (1 to 65536) instead of 64 GiB, for tests
+ * and hosts with little address space; 0 when unset. A setgid or setuid kam
+ * ignores it (secure_getenv). */
+static int store_map_env(size_t *mib, char **cause)
+{
+	const char *env = secure_getenv("KAM_MAP_SIZE");
+	*mib = 0;
+	if (!env || !*env)
+		return 0;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(env, &end, 10);
+	if (errno || *end || *env < '0' || *env > '9' || v < 1 || v > (STORE_MAPSIZE >> 20))
+		return set_cause(cause, KAM_EUSAGE, "KAM_MAP_SIZE is '%s'; expected MiB from 1 to %zu", env,
+				 STORE_MAPSIZE >> 20);
+	*mib = (size_t)v;
+	return 0;
+}
+
+/* The map size, once open: what this process asked for, at least the data
+ * already there; after MDB_MAP_RESIZED, the size of the process that grew
+ * the data beyond our map. kam never grows a map by itself: a command that
+ * does not fit fails whole (KAM_EFULL) and can run again with a larger
+ * KAM_MAP_SIZE. */
+static void store_note_mapsize(struct store *st)
+{
+	MDB_envinfo info;
+	if (mdb_env_info(st->env, &info) == 0)
+		store_map_bytes = info.me_mapsize;
+}
+
 static int store_env_open(struct store *st, unsigned flags, char **cause)
 {
 	store_guard_stdio();
+	size_t mib;
+	int rc = store_map_env(&mib, cause);
+	if (rc)
+		return rc;
 	/* 64 GiB of address space is refused under a small `ulimit -v` and under
 	 * valgrind: fall back to smaller maps rather than not running. */
-	size_t mapsize = STORE_MAPSIZE;
-	int rc;
+	size_t mapsize = mib ? mib * STORE_MIB : STORE_MAPSIZE;
 	while ((rc = store_env_try(st, flags, mapsize)) && (rc == ENOMEM || rc == EINVAL) &&
 	       mapsize > STORE_MAPSIZE_MIN)
 		mapsize /= 4;
@@ -173,6 +212,7 @@ static int store_env_open(struct store *st, unsigned flags, char **cause)
 		free(what);
 		return rc;
 	}
+	store_note_mapsize(st);
 	/* Reader slots of killed processes would pin old pages forever. */
 	int dead = 0;
 	mdb_reader_check(st->env, &dead);
@@ -470,6 +510,7 @@ static int store_txn_begin(struct store *st, unsigned flags, MDB_txn **txn)
 			mdb_reader_check(st->env, &dead);
 		} else if (rc == MDB_MAP_RESIZED) {
 			mdb_env_set_mapsize(st->env, 0);
+			store_note_mapsize(st);
 		} else {
 			break;
 		}

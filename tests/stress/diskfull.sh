@@ -5,8 +5,8 @@
 # indexed) must fail with "no space left on the disk; nothing was written",
 # exit code 5, and leave the database as it was: kam fsck clean, the same
 # record count. A small write afterwards either works or fails with the same
-# message, and fsck stays clean. (LMDB's map full, KAM_EFULL too, needs a
-# database of 1 GiB or more to reach and is not exercised here.)
+# message, and fsck stays clean. (LMDB's map full, KAM_EFULL too: the golden
+# test tests/cli/store_map_full, with a 1 MiB map from KAM_MAP_SIZE.)
 set -u
 . "$(dirname "$0")/common.sh"
 mnt=$STRESS_TMP/full

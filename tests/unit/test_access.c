@@ -17,11 +17,10 @@
 #include "kam/model.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 struct fx {
-	char dir[64];
-	char db[96];
-	struct store *st;
+	struct fixture fx;
 	/* staff ids */
 	uint64_t admin, editor, viewer, gone, other;
 	/* accounts: kam = editor, team member, contact owner, foreign */
@@ -29,30 +28,7 @@ struct fx {
 	uint64_t c_mine, c_foreign, opp_mine, opp_foreign;
 };
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static uint64_t add(struct store *st, const struct entity *e, const char *const *kv)
-{
-	struct txn *t;
-	char *cause = NULL;
-	struct record *r = record_new(e);
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	for (int i = 0; kv[i]; i += 2) {
-		int f = entity_field(e, kv[i]);
-		assert_true(f >= 0);
-		assert_int_equal(record_parse_field(r, f, kv[i + 1], &cause), 0);
-	}
-	if (store_insert(t, r, &cause))
-		fail_msg("insert %s: %s", e->name, cause);
-	assert_int_equal(store_commit(t, NULL), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	return id;
-}
+#define add(st, e, ...) fixture_put_pairs(st, e, NULL, __VA_ARGS__)
 
 static char *num(uint64_t id)
 {
@@ -65,13 +41,8 @@ static char *num(uint64_t id)
 
 static int setup_empty(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/kam_access_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof f->db, "%s/db", f->dir);
-	if (store_open(&f->st, f->db, STORE_CREATE, NULL))
-		return -1;
+	struct fx *f = xcalloc(1, sizeof *f);
+	fixture_open(&f->fx, "access");
 	access_set_editor_scope(ACCESS_SCOPE_TEAM);
 	*state = f;
 	return 0;
@@ -83,7 +54,7 @@ static int setup(void **state)
 	if (setup_empty(state))
 		return -1;
 	struct fx *f = *state;
-	struct store *st = f->st;
+	struct store *st = f->fx.st;
 	f->admin = add(st, ENTITY(staff), (const char *[]){"name", "Ada", "login", "ada", "role", "admin", NULL});
 	f->editor = add(st, ENTITY(staff), (const char *[]){"name", "Ed", "login", "ed", "role", "editor", NULL});
 	f->viewer = add(st, ENTITY(staff), (const char *[]){"name", "Vi", "login", "vi", "role", "viewer", NULL});
@@ -113,10 +84,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(f);
+	fixture_close(&f->fx);
 	access_set_editor_scope(ACCESS_SCOPE_TEAM);
+	free(f);
 	return 0;
 }
 
@@ -124,7 +94,7 @@ static struct record *get(struct fx *f, const struct entity *e, uint64_t id)
 {
 	struct txn *t;
 	struct record *r;
-	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 0, &t), 0);
 	assert_int_equal(store_get(t, e, id, &r), 0);
 	store_abort(t);
 	return r;
@@ -134,7 +104,7 @@ static struct record *get(struct fx *f, const struct entity *e, uint64_t id)
 static int check(struct fx *f, const char *login, enum access_op op, const struct record *r, const char *want)
 {
 	char *cause = NULL;
-	int rc = access_check(f->st, login, op, r, &cause);
+	int rc = access_check(f->fx.st, login, op, r, &cause);
 	if (rc)
 		assert_non_null(cause);
 	else
@@ -150,31 +120,31 @@ static void test_bootstrap(void **state)
 	struct fx *f = *state;
 	enum access_role role;
 	uint64_t sid = 99;
-	assert_int_equal(access_role(f->st, "anyone", &role, &sid, NULL), 0);
+	assert_int_equal(access_role(f->fx.st, "anyone", &role, &sid, NULL), 0);
 	assert_int_equal(role, ROLE_ADMIN);
 	assert_int_equal(sid, 0);
 	assert_int_equal(check(f, "anyone", ACCESS_ADMIN, NULL, NULL), 0);
 	/* staff without logins map nobody: still bootstrapping */
-	add(f->st, ENTITY(staff), (const char *[]){"name", "No Login", "role", "viewer", NULL});
+	add(f->fx.st, ENTITY(staff), (const char *[]){"name", "No Login", "role", "viewer", NULL});
 	assert_int_equal(check(f, "anyone", ACCESS_ADMIN, NULL, NULL), 0);
 	/* logins without an (active) admin do not end it either: staff added
 	 * or imported before anybody set up users */
-	add(f->st, ENTITY(staff), (const char *[]){"name", "Vi", "login", "vi", "role", "viewer", NULL});
-	add(f->st, ENTITY(staff),
+	add(f->fx.st, ENTITY(staff), (const char *[]){"name", "Vi", "login", "vi", "role", "viewer", NULL});
+	add(f->fx.st, ENTITY(staff),
 	    (const char *[]){"name", "Old", "login", "old", "role", "admin", "status", "left", NULL});
 	assert_int_equal(check(f, "anyone", ACCESS_DELETE, NULL, NULL), 0);
 	assert_int_equal(check(f, "vi", ACCESS_ADMIN, NULL, NULL), 0);
-	assert_int_equal(access_role(f->st, "vi", &role, &sid, NULL), 0);
+	assert_int_equal(access_role(f->fx.st, "vi", &role, &sid, NULL), 0);
 	assert_int_equal(role, ROLE_ADMIN);
 	assert_int_equal(sid, 0);
 	struct txn *t;
 	int yes = 1;
-	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 0, &t), 0);
 	assert_int_equal(access_has_admin(t, &yes), 0);
 	store_abort(t);
 	assert_false(yes);
 	/* the first active admin ends it */
-	add(f->st, ENTITY(staff), (const char *[]){"name", "Root", "login", "root", "role", "admin", NULL});
+	add(f->fx.st, ENTITY(staff), (const char *[]){"name", "Root", "login", "root", "role", "admin", NULL});
 	assert_int_equal(check(f, "vi", ACCESS_ADMIN, NULL, "admin role"), KAM_EINVAL);
 	assert_int_equal(check(f, "anyone", ACCESS_READ, NULL, "no staff record has this login"), KAM_EINVAL);
 	assert_int_equal(check(f, "root", ACCESS_ADMIN, NULL, NULL), 0);
@@ -189,19 +159,20 @@ static void test_make_admin(void **state)
 	uint64_t id = 0, sid;
 	enum access_role role;
 	int yes = 0;
-	uint64_t vi = add(f->st, ENTITY(staff), (const char *[]){"name", "Vi", "login", "vi", "status", "left", NULL});
+	uint64_t vi =
+	    add(f->fx.st, ENTITY(staff), (const char *[]){"name", "Vi", "login", "vi", "status", "left", NULL});
 	/* a staff record with the login is promoted (and active again) */
-	assert_int_equal(store_begin(f->st, 1, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 1, &t), 0);
 	assert_int_equal(access_make_admin(t, "vi", &id, NULL), 0);
 	assert_int_equal(access_has_admin(t, &yes), 0); /* seen inside the txn */
 	assert_true(yes);
 	assert_int_equal(store_commit(t, NULL), 0);
 	assert_int_equal(id, vi);
-	assert_int_equal(access_role(f->st, "vi", &role, &sid, NULL), 0);
+	assert_int_equal(access_role(f->fx.st, "vi", &role, &sid, NULL), 0);
 	assert_int_equal(role, ROLE_ADMIN);
 	assert_int_equal(sid, vi);
 	/* an unknown login gets a new staff record */
-	assert_int_equal(store_begin(f->st, 1, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 1, &t), 0);
 	assert_int_equal(access_make_admin(t, "neo", &id, NULL), 0);
 	assert_int_equal(store_commit(t, NULL), 0);
 	assert_true(id > vi);
@@ -273,7 +244,7 @@ static void test_roles(void **state)
 	struct record *acc = get(f, ENTITY(account), f->a_foreign);
 	enum access_role role;
 	uint64_t sid;
-	assert_int_equal(access_role(f->st, "ed", &role, &sid, NULL), 0);
+	assert_int_equal(access_role(f->fx.st, "ed", &role, &sid, NULL), 0);
 	assert_int_equal(role, ROLE_EDITOR);
 	assert_int_equal(sid, f->editor);
 	/* admin: everything */
@@ -306,7 +277,8 @@ static void test_editor_team(void **state)
 	struct record *a = get(f, ENTITY(account), f->a_foreign);
 	assert_int_equal(check(f, "ot", ACCESS_WRITE, a, NULL), 0);
 	record_free(a);
-	uint64_t alone = add(f->st, ENTITY(account), (const char *[]){"name", "AloneCo", "kam", num(f->other), NULL});
+	uint64_t alone =
+	    add(f->fx.st, ENTITY(account), (const char *[]){"name", "AloneCo", "kam", num(f->other), NULL});
 	a = get(f, ENTITY(account), alone);
 	assert_int_equal(check(f, "ed", ACCESS_WRITE, a, "not on the team"), KAM_EINVAL);
 	/* the same editor with scope "all" */
@@ -321,7 +293,7 @@ static void test_editor_team(void **state)
 static void test_editor_children(void **state)
 {
 	struct fx *f = *state;
-	uint64_t alone = add(f->st, ENTITY(account), (const char *[]){"name", "AloneCo", NULL});
+	uint64_t alone = add(f->fx.st, ENTITY(account), (const char *[]){"name", "AloneCo", NULL});
 	/* a new record of an account on the team, and of one that is not */
 	struct record *y = record_new(ENTITY(account_year));
 	record_set_int(y, AY_ACCOUNT, (int64_t)f->a_kam);
@@ -336,7 +308,7 @@ static void test_editor_children(void **state)
 	record_set_int(o, OPP_ACCOUNT, (int64_t)alone); /* moving it away */
 	assert_int_equal(check(f, "ed", ACCESS_WRITE, o, "not on the team"), KAM_EINVAL);
 	record_free(o);
-	uint64_t opp_alone = add(f->st, ENTITY(opportunity),
+	uint64_t opp_alone = add(f->fx.st, ENTITY(opportunity),
 				 (const char *[]){"account", num(alone), "year", "2027", "title", "X", NULL});
 	o = get(f, ENTITY(opportunity), opp_alone);
 	record_set_int(o, OPP_ACCOUNT, (int64_t)f->a_kam); /* pulling it in */
@@ -366,10 +338,10 @@ static void test_editor_contacts_staff(void **state)
 	struct record *c = get(f, ENTITY(contact), f->c_mine);
 	assert_int_equal(check(f, "ed", ACCESS_WRITE, c, NULL), 0);
 	record_free(c);
-	uint64_t lonely = add(f->st, ENTITY(contact), (const char *[]){"name", "Lonely", NULL});
-	uint64_t theirs = add(f->st, ENTITY(contact), (const char *[]){"name", "Theirs", NULL});
-	uint64_t alone = add(f->st, ENTITY(account), (const char *[]){"name", "AloneCo", NULL});
-	add(f->st, ENTITY(account_contact), (const char *[]){"account", num(alone), "contact", num(theirs), NULL});
+	uint64_t lonely = add(f->fx.st, ENTITY(contact), (const char *[]){"name", "Lonely", NULL});
+	uint64_t theirs = add(f->fx.st, ENTITY(contact), (const char *[]){"name", "Theirs", NULL});
+	uint64_t alone = add(f->fx.st, ENTITY(account), (const char *[]){"name", "AloneCo", NULL});
+	add(f->fx.st, ENTITY(account_contact), (const char *[]){"account", num(alone), "contact", num(theirs), NULL});
 	c = get(f, ENTITY(contact), theirs);
 	assert_int_equal(check(f, "ed", ACCESS_WRITE, c, "not on the team"), KAM_EINVAL);
 	record_free(c);
@@ -412,10 +384,10 @@ static void test_editor_contacts_staff(void **state)
 static void test_sensitive(void **state)
 {
 	struct fx *f = *state;
-	assert_int_equal(access_sees_sensitive(f->st, "vi"), 0);
-	assert_int_equal(access_sees_sensitive(f->st, "ed"), 1);
-	assert_int_equal(access_sees_sensitive(f->st, "ada"), 1);
-	assert_int_equal(access_sees_sensitive(f->st, "nobody"), 0);
+	assert_int_equal(access_sees_sensitive(f->fx.st, "vi"), 0);
+	assert_int_equal(access_sees_sensitive(f->fx.st, "ed"), 1);
+	assert_int_equal(access_sees_sensitive(f->fx.st, "ada"), 1);
+	assert_int_equal(access_sees_sensitive(f->fx.st, "nobody"), 0);
 	struct record *c = record_new(ENTITY(contact));
 	record_set_text(c, CONTACT_NAME, "Mia");
 	record_set_text(c, CONTACT_PRIVATE_NOTES, "divorce");
@@ -436,7 +408,7 @@ static void test_inside_write_txn(void **state)
 	struct fx *f = *state;
 	struct txn *t;
 	struct record *a;
-	assert_int_equal(store_begin(f->st, 1, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 1, &t), 0);
 	assert_int_equal(store_get(t, ENTITY(account), f->a_kam, &a), 0);
 	record_set_text(a, ACCOUNT_CITY, "Lhasa");
 	assert_int_equal(check(f, "ed", ACCESS_WRITE, a, NULL), 0);

@@ -25,36 +25,7 @@
 /* add(x, "entity", "field=value", ..., NULL): insert one record. */
 #define add(x, ent, ...) fixture_put((x)->st, ent, 0, (const char *const[]){__VA_ARGS__})
 
-struct fx {
-	char dir[64];
-	struct store *st;
-	struct kam_config *cfg;
-};
-
-static int setup(void **state)
-{
-	struct fx *x = xcalloc(1, sizeof *x);
-	snprintf(x->dir, sizeof x->dir, "/tmp/kam_test_agenda.XXXXXX");
-	assert_non_null(mkdtemp(x->dir));
-	char *db = xasprintf("%s/db", x->dir);
-	assert_int_equal(store_open(&x->st, db, STORE_CREATE, NULL), 0);
-	free(db);
-	assert_int_equal(conf_load_defaults(&x->cfg, NULL), 0);
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *x = *state;
-	store_close(x->st);
-	conf_free(x->cfg);
-	fixture_rmtree(x->dir);
-	free(x);
-	return 0;
-}
-
-static void fill(struct fx *x)
+static void fill(struct fixture *x)
 {
 	add(x, "staff", "name=Li", NULL);
 	add(x, "staff", "name=Wang", NULL);
@@ -75,7 +46,7 @@ static void fill(struct fx *x)
 
 static void test_sections_and_order(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	fill(x);
 	struct agenda_opts o = {30, 0, 20261123};
 	struct agenda a;
@@ -97,7 +68,7 @@ static void test_sections_and_order(void **state)
 
 static void test_staff_and_days(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	fill(x);
 	struct agenda_opts o = {3, 2, 20261123}; /* Wang: the Small account; decisions within 3 days */
 	struct agenda a;
@@ -119,7 +90,7 @@ static void test_staff_and_days(void **state)
 /* Personal dates of one KAM's agenda are read through the KAM's accounts
  * (account "kam" index, then its links): the same dates as the whole
  * database's agenda restricted to that KAM, each once. */
-static void count_dates(struct fx *x, uint64_t staff, const char *want)
+static void count_dates(struct fixture *x, uint64_t staff, const char *want)
 {
 	struct agenda_opts o = {30, staff, 20261123};
 	struct agenda a;
@@ -135,7 +106,7 @@ static void count_dates(struct fx *x, uint64_t staff, const char *want)
 
 static void test_staff_dates(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "staff", "name=Li", NULL);
 	add(x, "staff", "name=Wang", NULL);
 	add(x, "account", "name=Small", "kam=2", NULL);
@@ -204,7 +175,7 @@ static int concerns(struct txn *t, const struct agenda_item *it, uint64_t staff)
 
 static void test_staff_equals_whole(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	struct gen_size size;
 	struct txn *t;
 	assert_int_equal(gen_size_parse("S", &size), 0);
@@ -258,10 +229,10 @@ static void test_staff_equals_whole(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_staff_dates, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_staff_equals_whole, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_sections_and_order, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_staff_and_days, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_staff_dates, fixture_setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_staff_equals_whole, fixture_setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_sections_and_order, fixture_setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_staff_and_days, fixture_setup, fixture_teardown),
 };
 
 int main(void)

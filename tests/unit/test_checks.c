@@ -27,38 +27,16 @@
 
 #define TODAY 20261123
 
-struct fx {
-	char dir[64];
-	struct store *st;
-	struct kam_config *cfg;
-};
-
 static int setup(void **state)
 {
-	struct fx *x = xcalloc(1, sizeof *x);
-	snprintf(x->dir, sizeof x->dir, "/tmp/kam_test_checks.XXXXXX");
-	assert_non_null(mkdtemp(x->dir));
-	char *db = xasprintf("%s/db", x->dir);
-	assert_int_equal(store_open(&x->st, db, STORE_CREATE, NULL), 0);
-	free(db);
-	assert_int_equal(conf_load_defaults(&x->cfg, NULL), 0);
+	fixture_setup(state);
+	struct fixture *x = *state;
 	x->cfg->plan_year = 2026;
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *x = *state;
-	store_close(x->st);
-	conf_free(x->cfg);
-	fixture_rmtree(x->dir);
-	free(x);
 	return 0;
 }
 
 /* Findings of one check, as "id" list; returns the count. */
-static size_t run(struct fx *x, enum check_id k, uint64_t *ids, size_t max)
+static size_t run(struct fixture *x, enum check_id k, uint64_t *ids, size_t max)
 {
 	struct check_filter f = {0, (int)k, TODAY, 0};
 	struct finding *v = NULL;
@@ -85,7 +63,7 @@ static char *id_s(uint64_t id)
 
 static void test_brand_after_decision(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	uint64_t a = add(x, "account", "name=Acme", "key=true", NULL);
 	uint64_t o = add(x, "opportunity", "account=1", "year=2027", "title=Core", "decision_date=2027-03-31", NULL);
 	(void)a;
@@ -105,7 +83,7 @@ static void test_brand_after_decision(void **state)
 
 static void test_brand_no_opportunity_and_budget(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "account", "name=Acme", NULL);
 	uint64_t b = add(x, "activity", "account=1", "type=exhibition", "date=2026-12-01", NULL);
 	add(x, "activity", "account=1", "type=office_visit", "date=2026-12-01", NULL); /* not a brand activity */
@@ -132,7 +110,7 @@ static const char *kv(const char *fmt, ...)
 
 static void test_ab_owners(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "account", "name=Acme", "key=true", NULL);
 	uint64_t s1 = add(x, "staff", "name=Li", NULL), s2 = add(x, "staff", "name=Wang", NULL);
 	uint64_t gone = add(x, "staff", "name=Zhao", "status=left", NULL);
@@ -152,7 +130,7 @@ static void test_ab_owners(void **state)
 
 static void test_contact_cadence(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	/* strategic account, economic buyer: cadence 30 days in the defaults */
 	add(x, "account", "name=Acme", "strategic=true", NULL);
 	uint64_t c30 = add(x, "contact", "name=Thirty", NULL), c31 = add(x, "contact", "name=ThirtyOne", NULL);
@@ -184,7 +162,7 @@ static void test_contact_cadence(void **state)
 
 static void test_complaint_sla(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "account", "name=Acme", NULL);
 	/* high: 7 days */
 	add(x, "complaint", "account=1", "opened=2026-11-16", "severity=high", "status=open", NULL);
@@ -197,7 +175,7 @@ static void test_complaint_sla(void **state)
 
 static void test_opportunity_overdue_and_roles(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "account", "name=Acme", "key=true", NULL);
 	uint64_t late = add(x, "opportunity", "account=1", "year=2026", "title=Late", "decision_date=2026-11-22",
 			    "status=open", NULL);
@@ -218,7 +196,7 @@ static void test_opportunity_overdue_and_roles(void **state)
 
 static void test_plan_sections(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "account", "name=NoPlan", "key=true", NULL);
 	add(x, "account", "name=Full", "key=true", NULL);
 	add(x, "account", "name=Half", "key=true", NULL);
@@ -233,7 +211,7 @@ static void test_plan_sections(void **state)
 
 static void test_exec_and_private_visits(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "account", "name=Recent", "strategic=true", NULL);
 	add(x, "account", "name=Old", "strategic=true", NULL);
 	/* exec_meeting_days 180: 2026-05-27 is 180 days before today */
@@ -251,7 +229,7 @@ static void test_exec_and_private_visits(void **state)
 
 static void test_team_functions_and_filter(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "account", "name=Acme", NULL);
 	add(x, "account", "name=Other", NULL);
 	uint64_t am = add(x, "staff", "name=AM", "function=account_manager", NULL);
@@ -277,7 +255,7 @@ static void test_team_functions_and_filter(void **state)
 
 /* Findings of every check: how many of check k, and the severity of the
  * last one of k (-1: none). */
-static size_t run_all(struct fx *x, const struct kam_config *cfg, enum check_id k, int *sev)
+static size_t run_all(struct fixture *x, const struct kam_config *cfg, enum check_id k, int *sev)
 {
 	struct check_filter f = {0, -1, TODAY, 0};
 	struct finding *v = NULL;
@@ -296,7 +274,7 @@ static size_t run_all(struct fx *x, const struct kam_config *cfg, enum check_id 
 /* kam.yaml switches checks off, sets their severity and their parameters. */
 static void test_config_enabled_severity(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	int sev;
 	add(x, "account", "name=Acme", "key=true", NULL); /* key account without a plan */
 	/* open 13 days, SLA 7 for high */
@@ -331,7 +309,7 @@ static void test_config_enabled_severity(void **state)
 
 static void test_config_parameters(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	uint64_t ids[8];
 	add(x, "account", "name=Old", "strategic=true", NULL);
 	add(x, "activity", "account=1", "type=executive_visit", "date=2026-05-26", NULL); /* 181 days ago */
@@ -358,7 +336,7 @@ static int same_finding(const struct finding *a, const struct finding *b)
 
 /* The filtered run f gives, in order, the findings of all[] for which
  * keep[finding.account] is set; returns how many. */
-static size_t assert_subset(struct fx *x, const struct check_filter *f, const struct finding *all, size_t nall,
+static size_t assert_subset(struct fixture *x, const struct check_filter *f, const struct finding *all, size_t nall,
 			    const unsigned char *keep, size_t nkeep)
 {
 	struct finding *v = NULL;
@@ -395,7 +373,7 @@ static int note_kam(const struct record *r, void *arg)
 
 static void test_filtered_equals_whole(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	struct gen_size size;
 	struct txn *t;
 	assert_int_equal(gen_size_parse("S", &size), 0);
@@ -470,7 +448,7 @@ static size_t count_of(const struct finding *v, size_t n, enum check_id k, uint6
 
 static void test_filtered_across_accounts(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	uint64_t li = add(x, "staff", "name=Li", "function=account_manager", NULL);
 	uint64_t wang = add(x, "staff", "name=Wang", "function=solution", NULL);
 	uint64_t gone = add(x, "staff", "name=Zhao", "status=left", NULL);
@@ -520,19 +498,19 @@ static void test_filtered_across_accounts(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_brand_after_decision, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_brand_no_opportunity_and_budget, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_ab_owners, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_contact_cadence, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_complaint_sla, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_opportunity_overdue_and_roles, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_plan_sections, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_exec_and_private_visits, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_team_functions_and_filter, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_config_enabled_severity, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_config_parameters, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_filtered_equals_whole, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_filtered_across_accounts, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_brand_after_decision, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_brand_no_opportunity_and_budget, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_ab_owners, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_contact_cadence, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_complaint_sla, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_opportunity_overdue_and_roles, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_plan_sections, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_exec_and_private_visits, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_team_functions_and_filter, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_config_enabled_severity, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_config_parameters, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_filtered_equals_whole, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_filtered_across_accounts, setup, fixture_teardown),
 };
 
 int main(void)

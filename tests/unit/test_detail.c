@@ -28,23 +28,10 @@
 #include "unit/fixture.h"
 #include "kam/vlist.h"
 
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/kam_detail_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	char *db = xasprintf("%s/db", f->dir);
-	int rc = store_open(&f->st, db, STORE_CREATE, NULL);
-	free(db);
-	if (rc)
-		return -1;
-	store_set_user(f->st, "tester");
+	fixture_setup(state);
+	struct fixture *f = *state;
 	struct store *st = f->st;
 	ADD(st, "staff", "name=王丽", "function=account_manager"); /* 1 */
 	ADD(st, "staff", "name=陈敏", "function=solution");        /* 2 */
@@ -84,20 +71,10 @@ static int setup(void **state)
 	SET(st, "contact", 1, "title=首席信息官", "private_notes=secret");
 	SET(st, "opportunity", 1, "stage=proposal", "probability=50");
 	SET(st, "opportunity", 3, "stage=commit");
-	*state = f;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	store_close(f->st);
-	fixture_rmtree(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct record *account(struct fx *f, uint64_t id)
+static struct record *account(struct fixture *f, uint64_t id)
 {
 	struct txn *t;
 	struct record *r = NULL;
@@ -130,7 +107,7 @@ static void dump(const struct detail *d)
 		}                                                                                                      \
 	} while (0)
 
-static void build(struct fx *f, struct detail *d, enum detail_sub sub, int year)
+static void build(struct fixture *f, struct detail *d, enum detail_sub sub, int year)
 {
 	struct record *a = account(f, 1);
 	d->sub = sub;
@@ -145,7 +122,7 @@ static void build(struct fx *f, struct detail *d, enum detail_sub sub, int year)
 
 static void test_team(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct detail d = {0};
 	build(f, &d, DETAIL_TEAM, 2027);
 	assert_string_equal(detail_sub_name(DETAIL_TEAM), "Team");
@@ -177,7 +154,7 @@ static void test_team(void **state)
 
 static void test_plan(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct detail d = {0};
 	build(f, &d, DETAIL_PLAN, 2027);
 	EXPECT(&d, line_of(&d, "[ 2026   <2027>   2028 ]    account plan 2027") == 0);
@@ -220,7 +197,7 @@ static void test_plan(void **state)
 
 static void test_history(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct detail d = {0};
 	build(f, &d, DETAIL_HISTORY, 2027);
 	EXPECT(&d, line_of(&d, "change") == 0 && line_of(&d, "newest first") == 0);
@@ -256,7 +233,7 @@ static int row_of(const struct vlist *v, const char *s)
 
 static void test_vlist(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct vlist v = {0};
 	assert_int_equal(vlist_contacts(&v, f->st, 20261123, NULL), 0);
 	assert_int_equal(v.kind, VLIST_CONTACTS);
@@ -305,7 +282,7 @@ static void test_vlist(void **state)
 
 static void test_vlist_checks_today(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct kam_config *cfg = NULL;
 	assert_int_equal(conf_load_defaults(&cfg, NULL), 0);
 	struct vlist v = {0};
@@ -364,11 +341,11 @@ static void test_vlist_checks_today(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_team, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_history, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_vlist, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_vlist_checks_today, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_team, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_plan, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_history, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_vlist, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_vlist_checks_today, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

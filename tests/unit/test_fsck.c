@@ -21,54 +21,25 @@
 #include "kam/model.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 struct fx {
-	char dir[64];
-	char db[96];
-	struct store *st;
+	struct fixture fx;
 	uint64_t staff1, staff2, acc, contact, act;
 	struct buf lines; /* reported problems, one per line */
 };
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static uint64_t add(struct store *st, const struct entity *e, const char *ext, const char *const *kv)
-{
-	struct txn *t;
-	char *cause = NULL;
-	struct record *r = record_new(e);
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	for (int i = 0; kv[i]; i += 2)
-		assert_int_equal(record_parse_field(r, entity_field(e, kv[i]), kv[i + 1], &cause), 0);
-	if (ext)
-		r->ext_id = xstrdup(ext);
-	if (store_insert(t, r, &cause))
-		fail_msg("insert: %s", cause);
-	assert_int_equal(store_commit(t, NULL), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	return id;
-}
+#define add fixture_put_pairs
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/kam_fsck_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof f->db, "%s/db", f->dir);
-	if (store_open(&f->st, f->db, STORE_CREATE, NULL))
-		return -1;
-	store_set_user(f->st, "tester");
-	f->staff1 = add(f->st, ENTITY(staff), "hr-1", (const char *[]){"name", "Ada", "login", "ada", NULL});
-	f->staff2 = add(f->st, ENTITY(staff), NULL, (const char *[]){"name", "Bo", "login", "bo", NULL});
-	f->acc = add(f->st, ENTITY(account), "crm-7", (const char *[]){"name", "Acme", "kam", "2", NULL});
-	f->contact = add(f->st, ENTITY(contact), NULL, (const char *[]){"name", "Mia", NULL});
-	f->act = add(f->st, ENTITY(activity), NULL,
+	struct fx *f = xcalloc(1, sizeof *f);
+	fixture_open(&f->fx, "fsck");
+	f->staff1 = add(f->fx.st, ENTITY(staff), "hr-1", (const char *[]){"name", "Ada", "login", "ada", NULL});
+	f->staff2 = add(f->fx.st, ENTITY(staff), NULL, (const char *[]){"name", "Bo", "login", "bo", NULL});
+	f->acc = add(f->fx.st, ENTITY(account), "crm-7", (const char *[]){"name", "Acme", "kam", "2", NULL});
+	f->contact = add(f->fx.st, ENTITY(contact), NULL, (const char *[]){"name", "Mia", NULL});
+	f->act = add(f->fx.st, ENTITY(activity), NULL,
 		     (const char *[]){"account", "1", "date", "2026-11-20", "type", "call", "contacts", "1", "staff",
 				      "1;2;1", NULL});
 	*state = f;
@@ -78,8 +49,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&f->fx);
 	buf_free(&f->lines);
 	free(f);
 	return 0;
@@ -102,7 +72,7 @@ static uint64_t fsck(struct fx *f, int repair, struct store_fsck_result *res)
 	f->lines.len = 0;
 	if (!res)
 		res = &local;
-	if (store_fsck(f->st, repair, collect, &f->lines, res, &cause))
+	if (store_fsck(f->fx.st, repair, collect, &f->lines, res, &cause))
 		fail_msg("fsck: %s", cause);
 	return res->problems;
 }
@@ -117,7 +87,7 @@ static void expect_line(struct fx *f, const char *want)
 static struct txn *raw(struct fx *f)
 {
 	struct txn *t;
-	assert_int_equal(store_begin(f->st, 1, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 1, &t), 0);
 	return t;
 }
 
@@ -137,10 +107,10 @@ static MDB_dbi ix_dbi(struct fx *f, const struct entity *e, const char *name)
 {
 	struct txn *t;
 	const struct index_def *ix;
-	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 0, &t), 0);
 	assert_int_equal(store_index_slot(t, e, name, &ix), 0);
 	store_abort(t);
-	return f->st->ix[ix->dbi_slot];
+	return f->fx.st->ix[ix->dbi_slot];
 }
 
 static void test_clean(void **state)
@@ -151,10 +121,10 @@ static void test_clean(void **state)
 	assert_int_equal(res.records, 5);
 	assert_true(res.entries > 10);
 	/* repair of a clean database writes nothing */
-	uint64_t txnid = store_last_txnid(f->st);
+	uint64_t txnid = store_last_txnid(f->fx.st);
 	assert_int_equal(fsck(f, 1, &res), 0);
 	assert_int_equal(res.repaired, 0);
-	assert_int_equal(store_last_txnid(f->st), txnid);
+	assert_int_equal(store_last_txnid(f->fx.st), txnid);
 }
 
 static void test_missing_and_stale_index(void **state)
@@ -220,12 +190,12 @@ static void test_ext(void **state)
 	struct buf k = {0};
 	buf_addc(&k, (char)ENTITY(account)->code);
 	buf_adds(&k, "crm-7");
-	raw_del(t, f->st->ext, k.p, k.len);
+	raw_del(t, f->fx.st->ext, k.p, k.len);
 	buf_reset(&k);
 	buf_addc(&k, (char)ENTITY(staff)->code);
 	buf_adds(&k, "hr-1");
 	unsigned char other[8] = {0, 0, 0, 0, 0, 0, 0, 2}; /* hr-1 now says staff 2 */
-	raw_put(t, f->st->ext, k.p, k.len, other, 8);
+	raw_put(t, f->fx.st->ext, k.p, k.len, other, 8);
 	buf_free(&k);
 	assert_int_equal(store_commit(t, NULL), 0);
 	assert_int_equal(fsck(f, 0, NULL), 3);
@@ -236,7 +206,7 @@ static void test_ext(void **state)
 	assert_int_equal(fsck(f, 0, NULL), 0);
 	/* the repaired table works */
 	uint64_t id;
-	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 0, &t), 0);
 	assert_int_equal(store_find_ext(t, ENTITY(account), "crm-7", &id), 0);
 	assert_int_equal(id, f->acc);
 	store_abort(t);
@@ -248,13 +218,13 @@ static void test_audit_record(void **state)
 	struct txn *t = raw(f);
 	MDB_cursor *c;
 	MDB_val k, v;
-	assert_int_equal(mdb_cursor_open(t->txn, f->st->audit_rec, &c), 0);
+	assert_int_equal(mdb_cursor_open(t->txn, f->fx.st->audit_rec, &c), 0);
 	assert_int_equal(mdb_cursor_get(c, &k, &v, MDB_FIRST), 0);
 	assert_int_equal(mdb_cursor_del(c, 0), 0);
 	mdb_cursor_close(c);
 	unsigned char bogus[17] = {
 	    (unsigned char)ENTITY(contact)->code, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 99};
-	raw_put(t, f->st->audit_rec, bogus, 17, "", 0);
+	raw_put(t, f->fx.st->audit_rec, bogus, 17, "", 0);
 	assert_int_equal(store_commit(t, NULL), 0);
 	assert_int_equal(fsck(f, 0, NULL), 2);
 	expect_line(f, "is missing from audit.record");
@@ -274,7 +244,7 @@ static void test_counter(void **state)
 	assert_int_equal(fsck(f, 1, NULL), 1);
 	assert_int_equal(fsck(f, 0, NULL), 0);
 	uint64_t next;
-	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 0, &t), 0);
 	assert_int_equal(store_meta_get(t, "next.staff", &next), 0);
 	assert_int_equal(next, 3);
 	store_abort(t);
@@ -286,9 +256,9 @@ static void test_dangling_and_garbage(void **state)
 	struct fx *f = *state;
 	struct txn *t = raw(f);
 	unsigned char k[8] = {0, 0, 0, 0, 0, 0, 0, 2};
-	raw_del(t, f->st->ent[store_ent_index(ENTITY(staff))], k, 8);
+	raw_del(t, f->fx.st->ent[store_ent_index(ENTITY(staff))], k, 8);
 	k[7] = 9;
-	raw_put(t, f->st->ent[store_ent_index(ENTITY(contact))], k, 8, "\xff\xfe garbage", 10);
+	raw_put(t, f->fx.st->ent[store_ent_index(ENTITY(contact))], k, 8, "\xff\xfe garbage", 10);
 	assert_int_equal(store_commit(t, NULL), 0);
 	struct store_fsck_result res;
 	fsck(f, 0, &res);
@@ -304,7 +274,7 @@ static void test_dangling_and_garbage(void **state)
 	assert_int_equal(fsck(f, 0, &res), 3);
 	assert_int_equal(res.unrepaired, 3);
 	struct record *acc;
-	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 0, &t), 0);
 	assert_int_equal(store_get(t, ENTITY(account), f->acc, &acc), 0);
 	assert_int_equal(acc->v[ACCOUNT_KAM].i, 2);
 	record_free(acc);
@@ -317,15 +287,15 @@ static void test_repair_read_only(void **state)
 	struct store *ro;
 	struct store_fsck_result res;
 	char *cause = NULL;
-	store_close(f->st);
-	assert_int_equal(store_open(&ro, f->db, STORE_RDONLY, NULL), 0);
+	store_close(f->fx.st);
+	assert_int_equal(store_open(&ro, f->fx.db, STORE_RDONLY, NULL), 0);
 	assert_int_equal(store_fsck(ro, 1, NULL, NULL, &res, &cause), KAM_ELOCKED);
 	assert_non_null(cause);
 	free(cause);
 	assert_int_equal(store_fsck(ro, 0, NULL, NULL, &res, NULL), 0);
 	assert_int_equal(res.problems, 0);
 	store_close(ro);
-	assert_int_equal(store_open(&f->st, f->db, 0, NULL), 0);
+	assert_int_equal(store_open(&f->fx.st, f->fx.db, 0, NULL), 0);
 }
 
 static void test_restore(void **state)
@@ -333,32 +303,32 @@ static void test_restore(void **state)
 	struct fx *f = *state;
 	char bak[128], bad[128], path[160];
 	char *cause = NULL;
-	snprintf(bak, sizeof bak, "%s/bak", f->dir);
-	snprintf(bad, sizeof bad, "%s/bad", f->dir);
-	assert_int_equal(store_backup(f->st, bak, NULL), 0);
-	add(f->st, ENTITY(contact), NULL, (const char *[]){"name", "After", NULL});
+	snprintf(bak, sizeof bak, "%s/bak", f->fx.dir);
+	snprintf(bad, sizeof bad, "%s/bad", f->fx.dir);
+	assert_int_equal(store_backup(f->fx.st, bak, NULL), 0);
+	add(f->fx.st, ENTITY(contact), NULL, (const char *[]){"name", "After", NULL});
 	/* the database itself is not a backup */
-	assert_int_equal(store_restore(f->db, f->db, &cause), KAM_EINVAL);
+	assert_int_equal(store_restore(f->fx.db, f->fx.db, &cause), KAM_EINVAL);
 	free(cause);
 	cause = NULL;
 	/* a backup that fails fsck is refused */
 	struct txn *t = raw(f);
 	unsigned char k[8] = {0, 0, 0, 0, 0, 0, 0, 2};
-	raw_del(t, f->st->ent[store_ent_index(ENTITY(staff))], k, 8);
+	raw_del(t, f->fx.st->ent[store_ent_index(ENTITY(staff))], k, 8);
 	assert_int_equal(store_commit(t, NULL), 0);
-	assert_int_equal(store_backup(f->st, bad, NULL), 0);
-	store_close(f->st);
-	f->st = NULL;
-	assert_int_equal(store_restore(f->db, bad, &cause), KAM_EINVAL);
+	assert_int_equal(store_backup(f->fx.st, bad, NULL), 0);
+	store_close(f->fx.st);
+	f->fx.st = NULL;
+	assert_int_equal(store_restore(f->fx.db, bad, &cause), KAM_EINVAL);
 	assert_non_null(strstr(cause, "inconsistencies"));
 	free(cause);
 	/* a good one replaces the data and keeps the old */
-	assert_int_equal(store_restore(f->db, bak, NULL), 0);
-	snprintf(path, sizeof path, "%s/data.mdb.before-restore", f->db);
+	assert_int_equal(store_restore(f->fx.db, bak, NULL), 0);
+	snprintf(path, sizeof path, "%s/data.mdb.before-restore", f->fx.db);
 	assert_int_equal(access(path, F_OK), 0);
-	assert_int_equal(store_open(&f->st, f->db, 0, NULL), 0);
+	assert_int_equal(store_open(&f->fx.st, f->fx.db, 0, NULL), 0);
 	uint64_t n;
-	assert_int_equal(store_begin(f->st, 0, &t), 0);
+	assert_int_equal(store_begin(f->fx.st, 0, &t), 0);
 	assert_int_equal(store_count(t, ENTITY(contact), &n), 0);
 	assert_int_equal(n, 1); /* "After" is gone */
 	assert_int_equal(store_count(t, ENTITY(staff), &n), 0);
@@ -367,14 +337,14 @@ static void test_restore(void **state)
 	assert_int_equal(fsck(f, 0, NULL), 0);
 	/* refused while another process has it open: a child opens it and
 	 * waits (fcntl locks are per process and not inherited by fork) */
-	store_close(f->st);
-	f->st = NULL;
+	store_close(f->fx.st);
+	f->fx.st = NULL;
 	int ready[2];
 	assert_int_equal(pipe(ready), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct store *held;
-		if (store_open(&held, f->db, STORE_RDONLY, NULL))
+		if (store_open(&held, f->fx.db, STORE_RDONLY, NULL))
 			_exit(1);
 		if (write(ready[1], "x", 1) != 1)
 			_exit(1);
@@ -384,7 +354,7 @@ static void test_restore(void **state)
 	char c;
 	assert_int_equal(read(ready[0], &c, 1), 1);
 	cause = NULL;
-	int rc = store_restore(f->db, bak, &cause);
+	int rc = store_restore(f->fx.db, bak, &cause);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	close(ready[0]);
@@ -393,8 +363,8 @@ static void test_restore(void **state)
 	assert_non_null(strstr(cause, "in use by process"));
 	free(cause);
 	/* once it is gone, the restore goes through */
-	assert_int_equal(store_restore(f->db, bak, NULL), 0);
-	assert_int_equal(store_open(&f->st, f->db, 0, NULL), 0);
+	assert_int_equal(store_restore(f->fx.db, bak, NULL), 0);
+	assert_int_equal(store_open(&f->fx.st, f->fx.db, 0, NULL), 0);
 }
 
 int main(void)

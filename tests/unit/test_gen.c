@@ -16,6 +16,7 @@
 #include "kam/model.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 static const struct gen_size small = {60, 600, 600, 1500};
 
@@ -379,13 +380,12 @@ static int insert(struct record *r, void *arg)
 /* Into a real store: every record is accepted and keeps its preassigned id. */
 static void test_store(void **state)
 {
-	char dir[] = "/tmp/kam_gen_dbXXXXXX";
-	assert_non_null(mkdtemp(dir));
-	struct store *st;
+	struct fixture fx;
+	fixture_open(&fx, "gen_db");
+	struct store *st = fx.st;
 	struct txn *t;
 	struct gen_stats gs;
 	char *cause = NULL;
-	assert_int_equal(store_open(&st, dir, STORE_CREATE, &cause), 0);
 	assert_int_equal(store_begin(st, 1, &t), 0);
 	store_txn_set_audit_detail(t, 0);
 	assert_int_equal(gen_run(&small, 11, insert, t, &gs, NULL), 0);
@@ -404,10 +404,7 @@ static void test_store(void **state)
 	assert_true(r->v[CONTACT_REPORTS_TO].set && r->v[CONTACT_REPORTS_TO].i < (int64_t)r->id);
 	record_free(r);
 	store_abort(t);
-	store_close(st);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	fixture_close(&fx);
 }
 
 int main(void)

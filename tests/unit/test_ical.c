@@ -17,6 +17,7 @@
 #include "kam/model.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 static void test_escape(void **state)
 {
@@ -105,40 +106,15 @@ static void test_fold_utf8(void **state)
 	buf_free(&line);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static uint64_t add(struct store *st, const struct entity *e, const char *const *kv)
-{
-	struct txn *t;
-	char *cause = NULL;
-	struct record *r = record_new(e);
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	for (int i = 0; kv[i]; i += 2) {
-		int f = entity_field(e, kv[i]);
-		assert_true(f >= 0);
-		if (record_parse_field(r, f, kv[i + 1], &cause))
-			fail_msg("parse %s: %s", kv[i], cause);
-	}
-	if (store_insert(t, r, &cause))
-		fail_msg("insert %s: %s", e->name, cause);
-	assert_int_equal(store_commit(t, NULL), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	return id;
-}
+#define add(st, e, ...) fixture_put_pairs(st, e, NULL, __VA_ARGS__)
 
 static void test_calendar(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/kam_ical_XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	struct store *st = NULL;
+	struct fixture fx;
+	fixture_open(&fx, "ical");
+	struct store *st = fx.st;
 	char *cause = NULL;
-	assert_int_equal(store_open(&st, dir, STORE_CREATE, &cause), 0);
 	add(st, ENTITY(account), (const char *[]){"name", "Acme; Widgets, Inc", NULL});
 	add(st, ENTITY(activity),
 	    (const char *[]){"account", "1", "type", "company_visit", "title", "Kick-off", "date", "2026-12-01", "time",
@@ -170,8 +146,7 @@ static void test_calendar(void **state)
 		if (text[i] == '\n')
 			assert_int_equal(text[i - 1], '\r');
 	free(text);
-	store_close(st);
-	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&fx);
 }
 
 int main(void)

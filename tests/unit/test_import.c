@@ -17,20 +17,9 @@
 #include "kam/model.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
-struct fx {
-	char dir[64];
-	char db[96];
-	struct store *st;
-};
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static int open_db(struct fx *f, const char *name)
+static int open_db(struct fixture *f, const char *name)
 {
 	char *cause = NULL;
 	snprintf(f->db, sizeof f->db, "%s/%s", f->dir, name);
@@ -43,27 +32,8 @@ static int open_db(struct fx *f, const char *name)
 	return 0;
 }
 
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/kam_import_XXXXXX");
-	if (!mkdtemp(f->dir) || open_db(f, "db"))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(f);
-	return 0;
-}
-
 /* Writes text to DIR/name and returns the path (static buffer per slot). */
-static const char *write_file(struct fx *f, const char *name, const char *text)
+static const char *write_file(struct fixture *f, const char *name, const char *text)
 {
 	static char paths[8][160];
 	static int slot;
@@ -91,7 +61,7 @@ static char *read_all(const char *path, size_t *len)
 }
 
 /* Import files (types from their names) with options; returns the result code. */
-static int run(struct fx *f, const char **paths, int n, const struct import_opts *o, struct import_stats *s)
+static int run(struct fixture *f, const char **paths, int n, const struct import_opts *o, struct import_stats *s)
 {
 	struct import_file files[8];
 	struct import_opts def = {0};
@@ -106,7 +76,7 @@ static int run(struct fx *f, const char **paths, int n, const struct import_opts
 	return rc;
 }
 
-static uint64_t count(struct fx *f, const struct entity *e)
+static uint64_t count(struct fixture *f, const struct entity *e)
 {
 	struct txn *t;
 	uint64_t n = 0;
@@ -116,7 +86,7 @@ static uint64_t count(struct fx *f, const struct entity *e)
 	return n;
 }
 
-static struct record *get(struct fx *f, const struct entity *e, uint64_t id)
+static struct record *get(struct fixture *f, const struct entity *e, uint64_t id)
 {
 	struct txn *t;
 	struct record *r = NULL;
@@ -213,7 +183,7 @@ static void test_guess_and_order(void **state)
 
 static void test_references(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct import_stats s;
 	/* given out of order on purpose: links before the people and firms */
 	const char *p[3] = {
@@ -280,7 +250,7 @@ static void test_references(void **state)
  * (rows with id and version), where references are kam ids. */
 static void test_kam_ids(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct import_stats s;
 	const char *p[1] = {write_file(f, "accounts.csv",
 				       "\xEF\xBB\xBF"
@@ -310,7 +280,7 @@ static void test_kam_ids(void **state)
 
 static void test_dedup(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct import_stats s;
 	const char *p[2] = {write_file(f, "accounts.csv",
 				       "客户名称,城市\n"
@@ -402,7 +372,7 @@ static void test_dedup(void **state)
 
 static void test_all_or_nothing(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct import_stats s;
 	const char *ok[1] = {write_file(f, "accounts.csv", "name\nBase Ltd\n")};
 	assert_int_equal(run(f, ok, 1, NULL, &s), 0);
@@ -461,7 +431,7 @@ static void test_all_or_nothing(void **state)
 
 static void test_error_cap(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct import_stats s;
 	struct buf b = {0};
 	buf_adds(&b, "name,employees\n");
@@ -481,7 +451,7 @@ static void test_error_cap(void **state)
 
 /* --- export and the round trip ------------------------------------------------------ */
 
-static char *export_all(struct fx *f, enum io_format fmt, unsigned flags)
+static char *export_all(struct fixture *f, enum io_format fmt, unsigned flags)
 {
 	char path[160];
 	snprintf(path, sizeof path, "%s/export.out", f->dir);
@@ -500,7 +470,7 @@ static char *export_all(struct fx *f, enum io_format fmt, unsigned flags)
 
 static void test_export_csv(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct import_stats s;
 	const char *p[1] = {write_file(f, "contacts.csv",
 				       "name,phone,notes,private_notes\n"
@@ -527,7 +497,7 @@ static void test_export_csv(void **state)
 
 static void test_round_trip(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct import_stats s;
 	const char *p[4] = {
 	    write_file(f, "accounts.csv",
@@ -583,13 +553,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_header_aliases),
 	    cmocka_unit_test(test_guess_and_order),
-	    cmocka_unit_test_setup_teardown(test_references, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_kam_ids, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_error_cap, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_export_csv, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_references, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_kam_ids, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_dedup, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_all_or_nothing, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_error_cap, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_export_csv, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_round_trip, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,23 +21,10 @@
 #include "kam/util.h"
 #include "unit/fixture.h"
 
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/kam_nav_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	char *db = xasprintf("%s/db", f->dir);
-	int rc = store_open(&f->st, db, STORE_CREATE, NULL);
-	free(db);
-	if (rc)
-		return -1;
-	store_set_user(f->st, "tester");
+	fixture_setup(state);
+	struct fixture *f = *state;
 	struct store *st = f->st;
 	ADD(st, "staff", "name=王丽");
 	ADD(st, "staff", "name=Smith");
@@ -71,16 +58,6 @@ static int setup(void **state)
 	    "strategic=true", "competitors=H:40");
 	ADD(st, "opportunity", "account=2", "year=2027", "title=运维外包", "amount=45", "probability=90");
 	ADD(st, "opportunity", "account=2", "year=2026", "title=old", "amount=1");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	store_close(f->st);
-	fixture_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -101,7 +78,7 @@ static char *rows(const struct navtree *nav)
 		free(got_);                                                                                            \
 	} while (0)
 
-static void load(struct fx *f, struct navtree *nav, const struct navtree *old)
+static void load(struct fixture *f, struct navtree *nav, const struct navtree *old)
 {
 	char *cause = NULL;
 	assert_int_equal(nav_load(nav, f->st, old, 2026, &cause), 0);
@@ -110,7 +87,7 @@ static void load(struct fx *f, struct navtree *nav, const struct navtree *old)
 
 static void test_tree_fold_and_flat(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct navtree nav;
 	load(f, &nav, NULL);
 	/* Roots folded, biggest revenue first. */
@@ -145,7 +122,7 @@ static void test_tree_fold_and_flat(void **state)
 
 static void test_figures_and_kam_sort(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct navtree nav;
 	load(f, &nav, NULL);
 	const struct nav_acct *a = &nav.a[nav_find(&nav, 2)];
@@ -167,7 +144,7 @@ static void test_figures_and_kam_sort(void **state)
 
 static void test_filter_reveal_refresh(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct navtree nav, fresh;
 	load(f, &nav, NULL);
 	assert_int_equal(nav_set_filter(&nav, "深圳", NULL), 0);
@@ -207,7 +184,7 @@ static void test_filter_reveal_refresh(void **state)
 
 static void test_replace(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct navtree nav;
 	load(f, &nav, NULL);
 	struct record *r = record_dup(nav.a[nav_find(&nav, 6)].rec);
@@ -235,7 +212,7 @@ static void dump(const struct detail *d)
 
 static void test_detail(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct navtree nav;
 	struct detail d = {.year = 2027};
 	load(f, &nav, NULL);
@@ -275,11 +252,11 @@ static void test_detail(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_tree_fold_and_flat, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_figures_and_kam_sort, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_filter_reveal_refresh, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_detail, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tree_fold_and_flat, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_figures_and_kam_sort, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_filter_reveal_refresh, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_replace, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_detail, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,24 +24,10 @@
 #include "kam/util.h"
 #include "unit/fixture.h"
 
-struct fx {
-	char dir[64];
-	struct store *st;
-	struct kam_config *cfg;
-};
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/kam_pipe_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	char *db = xasprintf("%s/db", f->dir);
-	int rc = store_open(&f->st, db, STORE_CREATE, NULL);
-	free(db);
-	if (rc || conf_load_defaults(&f->cfg, NULL) != 0)
-		return -1;
-	store_set_user(f->st, "tester");
+	fixture_setup(state);
+	struct fixture *f = *state;
 	struct store *st = f->st;
 	ADD(st, "account", "name=中国华信通信集团广东有限公司", "short_name=华信广东"); /* 1 */
 	ADD(st, "account", "name=Northwind Grid");                                      /* 2 */
@@ -56,23 +42,12 @@ static int setup(void **state)
 	ADD(st, "opportunity", "account=2", "year=2026", "title=Old", "stage=lead"); /* 5: other year */
 	ADD(st, "opportunity", "account=2", "year=2027", "title=Closed", "stage=closed",
 	    "amount=5"); /* 6: no open stage */
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	store_close(f->st);
-	conf_free(f->cfg);
-	fixture_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
 static void test_load(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct pipeline p = {0};
 	char *cause = NULL;
 	assert_int_equal(pipeline_load(&p, f->st, f->cfg, 2027, &cause), 0);
@@ -175,7 +150,7 @@ static void test_lines(void **state)
 
 static void test_offscreen(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct pipeline p = {0};
 	assert_int_equal(pipeline_load(&p, f->st, f->cfg, 2027, NULL), 0);
 	char *s = pipeline_offscreen(&p, 0, 5);
@@ -193,7 +168,7 @@ static void test_offscreen(void **state)
 	pipeline_free(&p);
 }
 
-static struct record *opp(struct fx *f, uint64_t id)
+static struct record *opp(struct fixture *f, uint64_t id)
 {
 	struct txn *t;
 	struct record *r = NULL;
@@ -205,7 +180,7 @@ static struct record *opp(struct fx *f, uint64_t id)
 
 static void test_move(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	const char *to = NULL;
 	char *cause = NULL;
 	/* 1: proposal at 50% = the proposal default: follows to 70%. */
@@ -249,11 +224,11 @@ static void test_move(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_load, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load, setup, fixture_teardown),
 	    cmocka_unit_test(test_layout),
 	    cmocka_unit_test(test_lines),
-	    cmocka_unit_test_setup_teardown(test_offscreen, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_move, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_offscreen, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_move, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

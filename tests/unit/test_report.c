@@ -18,74 +18,39 @@
 #include "kam/report.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 struct fx {
-	char dir[64];
-	struct store *st;
-	struct kam_config *cfg;
+	struct fixture fx;
 	struct report_opts o;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static uint64_t add(struct store *st, const char *entity, const char *const *kv)
-{
-	const struct entity *e = entity_by_name(entity);
-	struct txn *t;
-	char *cause = NULL;
-	struct record *r = record_new(e);
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	for (int i = 0; kv[i]; i += 2) {
-		int f = entity_field(e, kv[i]);
-		assert_true(f >= 0);
-		if (record_parse_field(r, f, kv[i + 1], &cause))
-			fail_msg("parse %s: %s", kv[i], cause);
-	}
-	if (store_insert(t, r, &cause))
-		fail_msg("insert %s: %s", e->name, cause);
-	assert_int_equal(store_commit(t, NULL), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	return id;
-}
-#define ADD(st, ent, ...) add(st, ent, (const char *const[]){__VA_ARGS__, NULL})
 
 static int setup(void **state)
 {
 	struct fx *f = xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/kam_report_XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	char *cause = NULL;
-	assert_int_equal(store_open(&f->st, f->dir, STORE_CREATE, &cause), 0);
-	if (conf_load_defaults(&f->cfg, &cause))
-		fail_msg("defaults: %s", cause);
-	f->o = (struct report_opts){.year = 2026, .today = 20261123, .cfg = f->cfg};
-	struct store *st = f->st;
-	ADD(st, "staff", "name", "Ann");                                                     /* 1 */
-	ADD(st, "staff", "name", "Bob", "status", "left");                                   /* 2 */
-	ADD(st, "account", "name", "Alpha", "key", "true", "kam", "1", "province", "North"); /* 1 */
-	ADD(st, "account", "name", "Beta", "kam", "1", "province", "South");                 /* 2 */
-	ADD(st, "account_year", "account", "1", "year", "2024", "revenue", "300");
-	ADD(st, "account_year", "account", "1", "year", "2025", "revenue", "200", "budget", "1000");
-	ADD(st, "account_year", "account", "1", "year", "2026", "revenue", "100", "budget", "1000");
-	ADD(st, "account_year", "account", "2", "year", "2025", "revenue", "50");
-	ADD(st, "account_year", "account", "2", "year", "2026", "revenue", "60");
+	fixture_open(&f->fx, "report");
+	f->o = (struct report_opts){.year = 2026, .today = 20261123, .cfg = f->fx.cfg};
+	struct store *st = f->fx.st;
+	ADD(st, "staff", "name=Ann");                                            /* 1 */
+	ADD(st, "staff", "name=Bob", "status=left");                             /* 2 */
+	ADD(st, "account", "name=Alpha", "key=true", "kam=1", "province=North"); /* 1 */
+	ADD(st, "account", "name=Beta", "kam=1", "province=South");              /* 2 */
+	ADD(st, "account_year", "account=1", "year=2024", "revenue=300");
+	ADD(st, "account_year", "account=1", "year=2025", "revenue=200", "budget=1000");
+	ADD(st, "account_year", "account=1", "year=2026", "revenue=100", "budget=1000");
+	ADD(st, "account_year", "account=2", "year=2025", "revenue=50");
+	ADD(st, "account_year", "account=2", "year=2026", "revenue=60");
 	/* 2025: Alpha won core; Beta lost x to Rival */
-	ADD(st, "opportunity", "account", "1", "year", "2025", "title", "o1", "offering", "core", "status", "won",
-	    "amount", "10");
-	ADD(st, "opportunity", "account", "2", "year", "2025", "title", "o2", "offering", "x", "status", "lost",
-	    "competitors", "Rival:70;Other:30", "amount", "10");
+	ADD(st, "opportunity", "account=1", "year=2025", "title=o1", "offering=core", "status=won", "amount=10");
+	ADD(st, "opportunity", "account=2", "year=2025", "title=o2", "offering=x", "status=lost",
+	    "competitors=Rival:70;Other:30", "amount=10");
 	/* 2026: Alpha keeps core, opens svc (slipped to 2027), Beta lost x again */
-	ADD(st, "opportunity", "account", "1", "year", "2026", "title", "o3", "offering", "core", "status", "won",
-	    "amount", "20", "stage", "closed", "owner", "1", "decision_date", "2026-02-01");
-	ADD(st, "opportunity", "account", "1", "year", "2026", "title", "o4", "offering", "svc", "amount", "100",
-	    "stage", "proposal", "probability", "30", "decision_date", "2027-01-15");
-	ADD(st, "opportunity", "account", "2", "year", "2026", "title", "o5", "offering", "x", "status", "lost",
-	    "amount", "5", "stage", "closed", "decision_date", "2026-12-31");
+	ADD(st, "opportunity", "account=1", "year=2026", "title=o3", "offering=core", "status=won", "amount=20",
+	    "stage=closed", "owner=1", "decision_date=2026-02-01");
+	ADD(st, "opportunity", "account=1", "year=2026", "title=o4", "offering=svc", "amount=100", "stage=proposal",
+	    "probability=30", "decision_date=2027-01-15");
+	ADD(st, "opportunity", "account=2", "year=2026", "title=o5", "offering=x", "status=lost", "amount=5",
+	    "stage=closed", "decision_date=2026-12-31");
 	*state = f;
 	return 0;
 }
@@ -93,9 +58,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	store_close(f->st);
-	conf_free(f->cfg);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&f->fx);
 	free(f);
 	return 0;
 }
@@ -104,7 +67,7 @@ static struct report *run(struct fx *f, const char *name)
 {
 	struct report *r = NULL;
 	char *cause = NULL;
-	if (report_run(f->st, name, &f->o, &r, &cause))
+	if (report_run(f->fx.st, name, &f->o, &r, &cause))
 		fail_msg("%s: %s", name, cause);
 	return r;
 }
@@ -144,7 +107,7 @@ static void test_pipeline(void **state)
 
 	f->o.by = "colour";
 	char *cause = NULL;
-	assert_int_equal(report_run(f->st, "pipeline", &f->o, &r, &cause), KAM_EINVAL);
+	assert_int_equal(report_run(f->fx.st, "pipeline", &f->o, &r, &cause), KAM_EINVAL);
 	assert_null(r);
 	free(cause);
 	f->o.by = NULL;
@@ -213,10 +176,10 @@ static void test_whitespace_coverage(void **state)
 	report_free(r);
 	f->o.year = 2026;
 
-	ADD(f->st, "contact", "name", "C1");
-	ADD(f->st, "account_contact", "account", "1", "contact", "1", "role", "economic_buyer", "key", "true",
-	    "owner_a", "1", "owner_b", "2"); /* B has left */
-	ADD(f->st, "account_contact", "account", "1", "contact", "1", "role", "coach", "end", "2026-01-01");
+	ADD(f->fx.st, "contact", "name=C1");
+	ADD(f->fx.st, "account_contact", "account=1", "contact=1", "role=economic_buyer", "key=true", "owner_a=1",
+	    "owner_b=2"); /* B has left */
+	ADD(f->fx.st, "account_contact", "account=1", "contact=1", "role=coach", "end=2026-01-01");
 	r = run(f, "coverage");
 	assert_int_equal(r->nrows, 1);                  /* Beta is not a key account */
 	assert_string_equal(report_cell(r, 0, 1), "1"); /* the ended role does not count */
@@ -228,11 +191,11 @@ static void test_whitespace_coverage(void **state)
 static void test_budget_allocation(void **state)
 {
 	struct fx *f = *state;
-	ADD(f->st, "activity", "account", "1", "type", "exhibition", "date", "2026-03-01", "guests", "2", "days", "1",
-	    "cost_per_guest_day", "100", "actual_cost", "150");
-	ADD(f->st, "activity", "account", "2", "type", "call", "date", "2026-03-02");
-	ADD(f->st, "activity", "account", "2", "type", "exhibition", "date", "2025-03-02", "guests", "1", "days", "1",
-	    "cost_per_guest_day", "999");
+	ADD(f->fx.st, "activity", "account=1", "type=exhibition", "date=2026-03-01", "guests=2", "days=1",
+	    "cost_per_guest_day=100", "actual_cost=150");
+	ADD(f->fx.st, "activity", "account=2", "type=call", "date=2026-03-02");
+	ADD(f->fx.st, "activity", "account=2", "type=exhibition", "date=2025-03-02", "guests=1", "days=1",
+	    "cost_per_guest_day=999");
 	f->o.by = "region";
 	struct report *r = run(f, "budget");
 	long n = row_of(r, "North"), s = row_of(r, "South"), t = row_of(r, "TOTAL");

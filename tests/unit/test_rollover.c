@@ -22,31 +22,12 @@
 /* add(x, "entity", "field=value", ..., NULL): insert one record. */
 #define add(x, ent, ...) fixture_put((x)->st, ent, 0, (const char *const[]){__VA_ARGS__})
 
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
 static int setup(void **state)
 {
-	struct fx *x = xcalloc(1, sizeof *x);
-	snprintf(x->dir, sizeof x->dir, "/tmp/kam_test_rollover.XXXXXX");
-	assert_non_null(mkdtemp(x->dir));
-	char *db = xasprintf("%s/db", x->dir);
-	assert_int_equal(store_open(&x->st, db, STORE_CREATE, NULL), 0);
-	free(db);
+	fixture_setup(state);
+	struct fixture *x = *state;
 	add(x, "account", "name=A", NULL);
 	add(x, "account", "name=B", NULL);
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *x = *state;
-	store_close(x->st);
-	fixture_rmtree(x->dir);
-	free(x);
 	return 0;
 }
 
@@ -58,7 +39,7 @@ static int count_id(uint64_t id, void *arg)
 }
 
 /* Opportunities of one account and year, through the account_year index. */
-static uint64_t count(struct fx *x, uint64_t account, int year)
+static uint64_t count(struct fixture *x, uint64_t account, int year)
 {
 	struct txn *t;
 	uint64_t n = 0;
@@ -69,7 +50,7 @@ static uint64_t count(struct fx *x, uint64_t account, int year)
 	return n;
 }
 
-static size_t roll(struct fx *x, int dry, uint64_t account, size_t *created)
+static size_t roll(struct fixture *x, int dry, uint64_t account, size_t *created)
 {
 	struct rollover_opts o = {2026, 2027, account, dry};
 	struct rollover_item *v;
@@ -86,7 +67,7 @@ static size_t roll(struct fx *x, int dry, uint64_t account, size_t *created)
 
 static void test_candidates_and_idempotence(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "opportunity", "account=1", "year=2026", "title=Won", "offering=ops", "status=won", NULL);
 	add(x, "opportunity", "account=1", "year=2026", "title=Open", "offering=core", "status=open", NULL);
 	add(x, "opportunity", "account=1", "year=2026", "title=LostBL", "budget_line=it", "status=lost", NULL);
@@ -114,7 +95,7 @@ static void test_candidates_and_idempotence(void **state)
 
 static void test_draft_fields(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	uint64_t src = add(x, "opportunity", "account=1", "year=2026", "title=2026 Ops", "offering=ops", "status=won",
 			   "decision_date=2024-02-29", "amount=100", "strategic=true", NULL);
 	(void)src;
@@ -139,7 +120,7 @@ static void test_draft_fields(void **state)
 
 static void test_bad_years(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	struct rollover_opts o = {2027, 2027, 0, 0};
 	struct rollover_item *v;
 	size_t n;
@@ -151,7 +132,7 @@ static void test_bad_years(void **state)
 
 static void test_yoy_classification(void **state)
 {
-	struct fx *x = *state;
+	struct fixture *x = *state;
 	add(x, "account_year", "account=1", "year=2024", "revenue=10", NULL);
 	add(x, "account_year", "account=1", "year=2025", "revenue=9", "budget=90", NULL);
 	add(x, "account_year", "account=1", "year=2026", "revenue=9", "budget=30", NULL);
@@ -186,10 +167,10 @@ static void test_yoy_classification(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown(test_yoy_classification, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_candidates_and_idempotence, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_draft_fields, setup, teardown),
-    cmocka_unit_test_setup_teardown(test_bad_years, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_yoy_classification, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_candidates_and_idempotence, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_draft_fields, setup, fixture_teardown),
+    cmocka_unit_test_setup_teardown(test_bad_years, setup, fixture_teardown),
 };
 
 int main(void)

@@ -14,39 +14,10 @@
 
 #include "kam/err.h"
 #include "kam/rules.h"
+#include "unit/fixture.h"
 
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
-/* Insert one record from "field=value" strings; returns its id. */
-static uint64_t add(struct store *st, const char *entity, ...)
-{
-	const struct entity *e = entity_by_name(entity);
-	struct record *r = record_new(e);
-	va_list ap;
-	va_start(ap, entity);
-	for (const char *kv; (kv = va_arg(ap, const char *)) != NULL;) {
-		const char *eq = strchr(kv, '=');
-		char *name = xstrndup(kv, (size_t)(eq - kv));
-		int f = entity_field(e, name);
-		char *cause = NULL;
-		if (f < 0 || record_parse_field(r, f, eq + 1, &cause) != 0)
-			fail_msg("%s: %s", kv, cause ? cause : "unknown field");
-		free(name);
-	}
-	va_end(ap);
-	struct txn *t;
-	char *cause = NULL;
-	assert_int_equal(store_begin(st, 1, &t), 0);
-	if (store_insert(t, r, &cause) != 0)
-		fail_msg("insert %s: %s", entity, cause);
-	assert_int_equal(store_commit(t, NULL), 0);
-	uint64_t id = r->id;
-	record_free(r);
-	return id;
-}
+/* add(st, "entity", "field=value", ..., NULL): insert one record, returns its id. */
+#define add(st, ent, ...) fixture_put(st, ent, 0, (const char *const[]){__VA_ARGS__})
 
 /* Accounts:
  *  1 group: 3 years of revenue, centralized leader, 2 DMs, visits;
@@ -54,14 +25,10 @@ static uint64_t add(struct store *st, const char *entity, ...)
  *  archived 5. Plan year 2026, today 2026-11-23. */
 static int setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof *fx);
-	strcpy(fx->dir, "/tmp/kam_rules_XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
 	setenv("KAM_TODAY", "2026-11-23", 1);
 	setenv("KAM_USER", "tester", 1);
-	char *cause = NULL;
-	if (store_open(&fx->st, fx->dir, STORE_CREATE, &cause) != 0)
-		fail_msg("open: %s", cause);
+	fixture_setup(state);
+	struct fixture *fx = *state;
 	struct store *st = fx->st;
 	add(st, "staff", "name=A", NULL);
 	add(st, "staff", "name=B", NULL);
@@ -110,18 +77,6 @@ static int setup(void **state)
 	add(st, "complaint", "account=3", "opened=2026-09-01", "status=in_progress", NULL);
 	add(st, "complaint", "account=3", "opened=2026-08-01", "status=resolved", NULL);
 	add(st, "complaint", "account=4", "opened=2026-08-01", NULL);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *fx = *state;
-	store_close(fx->st);
-	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(fx);
 	return 0;
 }
 
@@ -137,7 +92,7 @@ static struct kam_config *defaults(void)
 
 static void test_metrics_money_and_history(void **state)
 {
-	struct fx *fx = *state;
+	struct fixture *fx = *state;
 	struct kam_config *cfg = defaults();
 	struct metric_set *m;
 	assert_int_equal(metrics_compute(fx->st, cfg, 2026, 20261123, &m, NULL), 0);
@@ -164,7 +119,7 @@ static void test_metrics_money_and_history(void **state)
 
 static void test_metrics_pipeline(void **state)
 {
-	struct fx *fx = *state;
+	struct fixture *fx = *state;
 	struct kam_config *cfg = defaults();
 	struct metric_set *m;
 	assert_int_equal(metrics_compute(fx->st, cfg, 2026, 20261123, &m, NULL), 0);
@@ -178,7 +133,7 @@ static void test_metrics_pipeline(void **state)
 
 static void test_metrics_profile_contacts_activities(void **state)
 {
-	struct fx *fx = *state;
+	struct fixture *fx = *state;
 	struct kam_config *cfg = defaults();
 	struct metric_set *m;
 	assert_int_equal(metrics_compute(fx->st, cfg, 2026, 20261123, &m, NULL), 0);
@@ -207,7 +162,7 @@ static void test_metrics_profile_contacts_activities(void **state)
 
 static void test_metrics_hierarchy(void **state)
 {
-	struct fx *fx = *state;
+	struct fixture *fx = *state;
 	struct kam_config *cfg = defaults();
 	struct metric_set *m;
 	assert_int_equal(metrics_compute(fx->st, cfg, 2026, 20261123, &m, NULL), 0);
@@ -241,7 +196,7 @@ static const char small_rules[] =
 
 static void test_scores_tiers_quadrant(void **state)
 {
-	struct fx *fx = *state;
+	struct fixture *fx = *state;
 	struct kam_config *cfg;
 	char *cause = NULL;
 	if (conf_load_text("small.yaml", small_rules, sizeof small_rules - 1, &cfg, &cause))
@@ -296,7 +251,7 @@ static void test_scores_tiers_quadrant(void **state)
 
 static void test_abc_and_relative_value(void **state)
 {
-	struct fx *fx = *state;
+	struct fixture *fx = *state;
 	struct kam_config *cfg;
 	assert_int_equal(conf_load_text("small.yaml", small_rules, sizeof small_rules - 1, &cfg, NULL), 0);
 	struct score_set *s;
@@ -329,7 +284,7 @@ static void test_abc_and_relative_value(void **state)
 
 static void test_what_if_rescore_and_store(void **state)
 {
-	struct fx *fx = *state;
+	struct fixture *fx = *state;
 	struct kam_config *cfg, *alt;
 	assert_int_equal(conf_load_text("small.yaml", small_rules, sizeof small_rules - 1, &cfg, NULL), 0);
 	assert_int_equal(conf_load_text("small.yaml", small_rules, sizeof small_rules - 1, &alt, NULL), 0);
@@ -373,5 +328,5 @@ int main(void)
 	    cmocka_unit_test(test_abc_and_relative_value),
 	    cmocka_unit_test(test_what_if_rescore_and_store),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fixture_teardown);
 }

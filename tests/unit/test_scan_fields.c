@@ -18,6 +18,7 @@
 #include "kam/model.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 /* ---- codec ---------------------------------------------------------------- */
 
@@ -268,68 +269,38 @@ static void test_fields_beyond_64(void **state)
 
 /* ---- store ---------------------------------------------------------------- */
 
-struct fx {
-	char dir[64];
-	char db[96];
-	struct store *st;
-};
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static const char *const names[] = {"短", "a contact with a rather long name, longer than the buffer", "",
 				    "中等长度的名字"};
 #define NCONTACTS 4
 
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/kam_scanf_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof f->db, "%s/db", f->dir);
+	fixture_setup(state);
+	struct fixture *f = *state;
 	char *cause = NULL;
 	struct txn *t;
-	if (store_open(&f->st, f->db, STORE_CREATE, &cause) || store_begin(f->st, 1, &t))
-		return -1;
+	assert_int_equal(store_begin(f->st, 1, &t), 0);
 	struct record *acc = record_new(ENTITY(account));
 	record_set_text(acc, ACCOUNT_NAME, "客户");
-	if (store_insert(t, acc, &cause))
-		return -1;
+	assert_int_equal(store_insert(t, acc, &cause), 0);
 	for (int i = 0; i < NCONTACTS; i++) {
 		/* "" is not a valid name: that contact gets a title only. */
 		struct record *c = contact(*names[i] ? names[i] : "无名", i % 2 ? "经理" : NULL, NULL, i * 10);
 		free(c->ext_id);
 		c->ext_id = NULL;
 		c->created = 0;
-		if (store_insert(t, c, &cause))
-			return -1;
+		assert_int_equal(store_insert(t, c, &cause), 0);
 		struct record *l = record_new(ENTITY(account_contact));
 		record_set_int(l, AC_ACCOUNT, (int64_t)acc->id);
 		record_set_int(l, AC_CONTACT, (int64_t)c->id);
 		if (i % 2)
 			record_set_int(l, AC_KEY, 1);
-		if (store_insert(t, l, &cause))
-			return -1;
+		assert_int_equal(store_insert(t, l, &cause), 0);
 		record_free(c);
 		record_free(l);
 	}
 	record_free(acc);
-	if (store_commit(t, &cause))
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(f);
+	assert_int_equal(store_commit(t, &cause), 0);
 	return 0;
 }
 
@@ -356,7 +327,7 @@ static int collect(const struct record *r, void *arg)
 
 static void test_store_scan_fields(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t;
 	struct seen s = {0};
 	assert_int_equal(store_begin(f->st, 0, &t), 0);
@@ -375,7 +346,7 @@ static void test_store_scan_fields(void **state)
 
 static void test_store_scan_match(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t;
 	struct seen s = {0};
 	assert_int_equal(store_begin(f->st, 0, &t), 0);
@@ -396,7 +367,7 @@ static int stop_at_two(const struct record *r, void *arg)
 
 static void test_store_scan_fields_stops(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t;
 	int n = 0;
 	assert_int_equal(store_begin(f->st, 0, &t), 0);
@@ -424,7 +395,7 @@ static int visit_link(const struct record *l, void *arg)
 
 static void test_index_scan_fields_and_get(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct linked k = {0};
 	assert_int_equal(store_begin(f->st, 0, &k.t), 0);
 	k.c = record_new(ENTITY(contact));
@@ -451,7 +422,7 @@ static int key_contact(const int64_t *vals, uint64_t id, void *arg)
 /* The contacts of an account from the account_contact index keys alone. */
 static void test_index_keys(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t;
 	struct buf b = {0};
 	assert_int_equal(store_begin(f->st, 0, &t), 0);
@@ -488,7 +459,7 @@ static int check_full(const struct record *r, void *arg)
 
 static void test_store_scan_full(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t;
 	int n = 0;
 	store_set_user(f->st, "tester");
@@ -508,12 +479,12 @@ int main(void)
 	    cmocka_unit_test(test_corrupt_input),
 	    cmocka_unit_test(test_decode_if),
 	    cmocka_unit_test(test_fields_beyond_64),
-	    cmocka_unit_test_setup_teardown(test_store_scan_fields, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_scan_fields_stops, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_scan_match, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_index_scan_fields_and_get, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_store_scan_full, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_index_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_scan_fields, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_scan_fields_stops, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_scan_match, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_index_scan_fields_and_get, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_scan_full, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_index_keys, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,56 +22,11 @@
 #include "kam/store.h"
 #include "kam/text.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 
 static char self_path[4096] = "/proc/self/exe"; /* this binary, for child processes */
 
-struct fx {
-	char dir[64];
-	char db[96];
-	struct store *st;
-};
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-static void rm_tree(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	strcpy(f->dir, "/tmp/kam_store_XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->db, sizeof f->db, "%s/db", f->dir);
-	char *cause = NULL;
-	if (store_open(&f->st, f->db, STORE_CREATE, &cause)) {
-		fprintf(stderr, "open: %s\n", cause);
-		free(cause);
-		rm_tree(f->dir);
-		free(f);
-		return -1;
-	}
-	store_set_user(f->st, "tester");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	store_close(f->st);
-	rm_tree(f->dir);
-	free(f);
-	return 0;
-}
-
-static struct txn *begin(struct fx *f, int write)
+static struct txn *begin(struct fixture *f, int write)
 {
 	struct txn *t;
 	assert_int_equal(store_begin(f->st, write, &t), 0);
@@ -270,7 +225,7 @@ static void test_key_composite(void **state)
 
 static void test_open_errors(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct store *st = NULL;
 	char *cause = NULL;
 	char path[128];
@@ -309,7 +264,7 @@ static void test_open_errors(void **state)
 
 static void test_schema_newer_refused(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	uint64_t v = 0;
 	assert_int_equal(store_meta_get(t, "schema_version", &v), 0);
@@ -335,7 +290,7 @@ static void test_schema_newer_refused(void **state)
 
 static void test_rdonly(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	insert(t, account("Acme", 0));
 	commit(t);
@@ -360,7 +315,7 @@ static void test_rdonly(void **state)
 
 static void test_crud(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	store_txn_set_command(t, "add account");
 	uint64_t a = insert(t, account("Acme Ltd", 0));
@@ -445,7 +400,7 @@ static void test_crud(void **state)
 
 static void test_scan(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	for (int i = 0; i < 5; i++) {
 		char name[16];
@@ -461,7 +416,7 @@ static void test_scan(void **state)
 
 static void test_preset_id(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	assert_int_equal(insert(t, account("one", 0)), 1);
 	struct record *r = account("hundred", 0);
@@ -503,7 +458,7 @@ static void test_preset_id(void **state)
 
 /* --- indexes ------------------------------------------------------------- */
 
-static void name_search(struct fx *f, const char *prefix, struct seen *s)
+static void name_search(struct fixture *f, const char *prefix, struct seen *s)
 {
 	struct txn *t = begin(f, 0);
 	struct value v = {.s = (char *)prefix, .set = 1};
@@ -514,7 +469,7 @@ static void name_search(struct fx *f, const char *prefix, struct seen *s)
 
 static void test_index_fold_name(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	insert(t, account("\xe4\xb8\xad\xe5\x9b\xbd\xe7\xa7\xbb\xe5\x8a\xa8", 0)); /* 1 中国移动 */
 	insert(t, account("\xe4\xb8\xad\xe5\x9b\xbd\xe7\x94\xb5\xe4\xbf\xa1", 0)); /* 2 中国电信 */
@@ -575,7 +530,7 @@ static void test_index_fold_name(void **state)
  * the index is made with LMDB's own dump/load tools. */
 static void test_missing_index_built(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	insert(t, account("Alpha", 0));
 	insert(t, account("\xe4\xb8\xad\xe5\x9b\xbd\xe7\xa7\xbb\xe5\x8a\xa8", 0));
@@ -614,7 +569,7 @@ static void test_missing_index_built(void **state)
 
 static void test_open_twice_refused(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct store *again = NULL;
 	char *cause = NULL;
 	assert_int_equal(store_open(&again, f->db, 0, &cause), KAM_ESTORE);
@@ -629,7 +584,7 @@ static void test_open_twice_refused(void **state)
 
 static void test_index_composite(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	uint64_t a = insert(t, account("A", 0)), b = insert(t, account("B", 0));
 	insert(t, account_year(a, 2026, 100)); /* 1 */
@@ -671,7 +626,7 @@ static int stop_after_two(uint64_t id, void *arg)
 
 static void test_index_plain_text_and_dates(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	uint64_t a = insert(t, account("A", 0));
 	const char *stages[] = {"proposal", "lead", "proposal", "negotiate"};
@@ -712,7 +667,7 @@ static void test_index_plain_text_and_dates(void **state)
 
 static void test_ext(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	struct record *r = account("Ext", 0);
 	r->ext_id = xstrdup("SF-001");
@@ -749,7 +704,7 @@ static void test_ext(void **state)
 
 static void test_conflict_two_processes(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	uint64_t id = insert(t, account("Shared", 0));
 	commit(t);
@@ -792,7 +747,7 @@ static void test_conflict_two_processes(void **state)
 
 static void test_delete_refused_and_cascade(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	uint64_t grp = insert(t, account("Group", 0));
 	uint64_t sub = insert(t, account("Sub", grp));
@@ -864,7 +819,7 @@ static void test_delete_refused_and_cascade(void **state)
 /* REFS lists ("3;17") are indexed per listed id by the store. */
 static void test_refs_lists(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	uint64_t acc = insert(t, account("A", 0));
 	uint64_t c1 = insert(t, contact("One", 0)), c2 = insert(t, contact("Two", 0));
@@ -948,7 +903,7 @@ static void lines_free(struct lines *ls)
 
 static void test_audit(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	store_txn_set_command(t, "add contact");
 	struct record *c = contact("Zhang \"Z\"", 0);
@@ -1037,7 +992,7 @@ static int see_kv(const void *key, size_t klen, const void *val, size_t vlen, vo
 
 static void test_kv(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	assert_int_equal(store_kv_put(t, "score", "b", 1, "20", 2), 0);
 	assert_int_equal(store_kv_put(t, "score", "a", 1, "10", 2), 0);
@@ -1067,7 +1022,7 @@ static void test_kv(void **state)
 
 static void test_backup(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	uint64_t id = insert(t, account("\xe5\xa4\x87\xe4\xbb\xbd", 0)); /* 备份 */
 	commit(t);
@@ -1099,7 +1054,7 @@ static void test_backup(void **state)
 
 static void test_abort_discards(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	struct txn *t = begin(f, 1);
 	insert(t, account("gone", 0));
 	store_abort(t);
@@ -1149,7 +1104,7 @@ static int count_record(const struct record *r, void *arg)
 
 static void test_bulk_timing(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	const char *env = getenv("KAM_STORE_BENCH");
 	long n = env ? atol(env) : 20000;
 	struct txn *t = begin(f, 1);
@@ -1225,7 +1180,7 @@ static int run_child_user(const char *db, const char *want, uid_t uid, gid_t gid
  * login by setting it. */
 static void test_user_from_env(void **state)
 {
-	struct fx *f = *state;
+	struct fixture *f = *state;
 	assert_int_equal(run_child_user(f->db, "ada", 0, 0), 0); /* the owner (or root) */
 	if (geteuid() != 0)
 		skip(); /* the other side needs a second uid */
@@ -1266,6 +1221,53 @@ static int child_update(const char *db, uint64_t id)
 	return ok ? 0 : 1;
 }
 
+/* KAM_MAP_SIZE=1: a write txn that outgrows the 1 MiB map fails with
+ * KAM_EFULL and says so; after the abort nothing of it is there and the store
+ * still works; a bad KAM_MAP_SIZE is a usage error. */
+static void test_map_full(void **state)
+{
+	struct fixture *f = *state;
+	char *db = xasprintf("%s/small", f->dir), *cause = NULL, notes[1001];
+	struct store *st;
+	struct txn *t;
+	setenv("KAM_MAP_SIZE", "1x", 1);
+	assert_int_equal(store_open(&st, db, STORE_CREATE, &cause), KAM_EUSAGE);
+	assert_non_null(strstr(cause, "KAM_MAP_SIZE"));
+	free(cause);
+	cause = NULL;
+	setenv("KAM_MAP_SIZE", "1", 1);
+	assert_int_equal(store_open(&st, db, STORE_CREATE, &cause), 0);
+	unsetenv("KAM_MAP_SIZE");
+	memset(notes, 'x', 1000);
+	notes[1000] = 0;
+	assert_int_equal(store_begin(st, 1, &t), 0);
+	int rc = 0, n;
+	for (n = 0; n < 10000 && !rc; n++) {
+		struct record *r = record_new(ENTITY(account));
+		char name[32];
+		snprintf(name, sizeof name, "Account %d", n);
+		record_set_text(r, ACCOUNT_NAME, name);
+		record_set_text(r, ACCOUNT_NOTES, notes);
+		rc = store_insert(t, r, &cause);
+		record_free(r);
+	}
+	assert_int_equal(rc, KAM_EFULL);
+	assert_true(n > 100); /* a few hundred fit */
+	assert_non_null(strstr(cause, "full"));
+	assert_non_null(strstr(cause, "nothing of this command was written"));
+	free(cause);
+	cause = NULL;
+	store_abort(t);
+	uint64_t count = 1;
+	assert_int_equal(store_begin(st, 0, &t), 0);
+	assert_int_equal(store_count(t, ENTITY(account), &count), 0);
+	store_abort(t);
+	assert_int_equal(count, 0);
+	fixture_put(st, "account", 0, (const char *const[]){"name=After", NULL});
+	store_close(st);
+	free(db);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "--child-user"))
@@ -1279,27 +1281,28 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_key_int_order),
 	    cmocka_unit_test(test_key_text_order),
 	    cmocka_unit_test(test_key_composite),
-	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_schema_newer_refused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_rdonly, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_open_twice_refused, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_missing_index_built, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_crud, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_preset_id, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_index_fold_name, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_index_composite, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_index_plain_text_and_dates, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_ext, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_conflict_two_processes, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_user_from_env, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_delete_refused_and_cascade, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_refs_lists, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_kv, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_abort_discards, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bulk_timing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_errors, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_schema_newer_refused, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_rdonly, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_open_twice_refused, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_index_built, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_crud, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_scan, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_preset_id, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_index_fold_name, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_index_composite, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_index_plain_text_and_dates, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_ext, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_conflict_two_processes, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_user_from_env, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_delete_refused_and_cascade, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_refs_lists, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_audit, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_kv, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_backup, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_abort_discards, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_map_full, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_bulk_timing, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "kam/model.h"
 #include "kam/store.h"
 #include "kam/util.h"
+#include "unit/fixture.h"
 #include "kam/vcard.h"
 
 /* Tests run from a temporary directory: the fixtures are found from the
@@ -192,12 +193,6 @@ static void test_inline_errors(void **state)
 	free(cause);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static int count_contacts(struct store *st)
 {
 	struct txn *t;
@@ -211,11 +206,10 @@ static int count_contacts(struct store *st)
 static void test_import(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/kam_vcard_XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	struct store *st = NULL;
+	struct fixture fx;
+	fixture_open(&fx, "vcard");
+	struct store *st = fx.st;
 	char *cause = NULL;
-	assert_int_equal(store_open(&st, dir, STORE_CREATE, &cause), 0);
 	/* an existing contact known by phone only (different formatting) */
 	struct txn *t;
 	struct record *r = record_new(ENTITY(contact));
@@ -266,8 +260,7 @@ static void test_import(void **state)
 	assert_non_null(strstr(cause, ":21:1: error: missing END:VCARD"));
 	free(cause);
 	assert_int_equal(count_contacts(st), 2);
-	store_close(st);
-	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fixture_close(&fx);
 }
 
 int main(void)
