@@ -25,6 +25,8 @@ void buf_grow(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *data, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
+/* LEB128: 7 bits a byte, low first, high bit = more (record codec, facts). */
+void buf_add_varint(struct buf *b, uint64_t v);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
 char *buf_steal(struct buf *b); /* returns the string, leaves b empty */

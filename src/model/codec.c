@@ -13,27 +13,16 @@
 
 #include "kam/err.h"
 
-static void put_varint(struct buf *b, uint64_t v)
-{
-	unsigned char tmp[10];
-	int n = 0;
-	while (v >= 0x80) {
-		tmp[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (unsigned char)v;
-	buf_add(b, tmp, (size_t)n);
-}
 
 static void put_zigzag(struct buf *b, int64_t v)
 {
-	put_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+	buf_add_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
 static void put_str(struct buf *b, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
-	put_varint(b, n);
+	buf_add_varint(b, n);
 	buf_add(b, s ? s : "", n);
 }
 
@@ -45,7 +34,7 @@ static int is_text(enum ftype t)
 void record_encode(const struct record *r, struct buf *out)
 {
 	buf_addc(out, RECORD_FORMAT);
-	put_varint(out, r->version);
+	buf_add_varint(out, r->version);
 	put_zigzag(out, r->created);
 	put_zigzag(out, r->updated);
 	put_str(out, r->updated_by);
@@ -55,7 +44,7 @@ void record_encode(const struct record *r, struct buf *out)
 		if (!v->set)
 			continue;
 		int text = is_text(r->ent->fields[f].type);
-		put_varint(out, ((uint64_t)(f + 1) << 1) | (uint64_t)text);
+		buf_add_varint(out, ((uint64_t)(f + 1) << 1) | (uint64_t)text);
 		if (text)
 			put_str(out, v->s);
 		else

@@ -403,18 +403,6 @@ int store_facts_load(struct txn *t, uint64_t account, int unbounded, struct acco
 
 /* ---- encoding ------------------------------------------------------------ */
 
-static void put_u(struct buf *b, uint64_t v)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		tmp[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (unsigned char)v;
-	buf_add(b, tmp, n);
-}
-
 static uint64_t zz(int64_t v)
 {
 	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
@@ -427,13 +415,13 @@ static int64_t unzz(uint64_t v)
 
 static void put_s(struct buf *b, int64_t v)
 {
-	put_u(b, zz(v));
+	buf_add_varint(b, zz(v));
 }
 
 static void put_str(struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
-	put_u(b, n);
+	buf_add_varint(b, n);
 	buf_add(b, s, n);
 }
 
@@ -441,9 +429,9 @@ static void facts_encode(const struct account_facts *f, struct buf *b)
 {
 	buf_reset(b);
 	buf_addc(b, FACTS_FORMAT);
-	put_u(b, (unsigned)f->key | (unsigned)f->strategic << 1 | (unsigned)f->archived << 2 | (f->name ? 8u : 0) |
-		     (f->province ? 16u : 0));
-	put_u(b, f->parent);
+	buf_add_varint(b, (unsigned)f->key | (unsigned)f->strategic << 1 | (unsigned)f->archived << 2 |
+			      (f->name ? 8u : 0) | (f->province ? 16u : 0));
+	buf_add_varint(b, f->parent);
 	int en[5] = {f->procurement, f->position, f->scale, f->industry, f->stage};
 	for (int i = 0; i < 5; i++)
 		buf_addc(b, (char)(en[i] + 1));
@@ -454,14 +442,14 @@ static void facts_encode(const struct account_facts *f, struct buf *b)
 	if (f->province)
 		put_str(b, f->province);
 	put_s(b, f->open_complaints);
-	put_u(b, f->nyears);
+	buf_add_varint(b, f->nyears);
 	for (size_t i = 0; i < f->nyears; i++) {
 		put_s(b, f->years[i].year);
 		put_s(b, f->years[i].revenue);
 		put_s(b, f->years[i].budget);
 		put_s(b, f->years[i].margin);
 	}
-	put_u(b, f->nopps);
+	buf_add_varint(b, f->nopps);
 	for (size_t i = 0; i < f->nopps; i++) {
 		const struct fact_opps *o = &f->opps[i];
 		put_s(b, o->year);
@@ -471,25 +459,25 @@ static void facts_encode(const struct account_facts *f, struct buf *b)
 		put_s(b, o->open_prob);
 		put_s(b, o->weighted_prob);
 	}
-	put_u(b, f->ncontacts);
+	buf_add_varint(b, f->ncontacts);
 	for (size_t i = 0; i < f->ncontacts; i++) {
 		const struct fact_contact *c = &f->contacts[i];
-		put_u(b, c->contact);
-		put_u(b, c->flags | (c->end != FACT_NO_DAY ? AC_HAS_END : 0));
+		buf_add_varint(b, c->contact);
+		buf_add_varint(b, c->flags | (c->end != FACT_NO_DAY ? AC_HAS_END : 0));
 		if (c->end != FACT_NO_DAY)
 			put_s(b, c->end);
 		put_s(b, c->last_before);
-		put_u(b, c->n);
+		buf_add_varint(b, c->n);
 		int64_t prev = 0;
 		for (size_t d = 0; d < c->n; d++) {
 			put_s(b, f->days[c->first + d] - prev);
 			prev = f->days[c->first + d];
 		}
 	}
-	put_u(b, f->nacts);
+	buf_add_varint(b, f->nacts);
 	int64_t prev = 0;
 	for (size_t i = 0; i < f->nacts; i++) {
-		put_u(b, zz(f->acts[i].day - prev) << 2 | (uint64_t)f->acts[i].kind);
+		buf_add_varint(b, zz(f->acts[i].day - prev) << 2 | (uint64_t)f->acts[i].kind);
 		prev = f->acts[i].day;
 	}
 }

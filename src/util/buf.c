@@ -108,3 +108,15 @@ int buf_read_file(struct buf *b, const char *path, size_t max)
 	errno = err;
 	return err ? -1 : 0;
 }
+
+void buf_add_varint(struct buf *b, uint64_t v)
+{
+	unsigned char tmp[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		tmp[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	tmp[n++] = (unsigned char)v;
+	buf_add(b, tmp, n);
+}

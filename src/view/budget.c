@@ -57,6 +57,18 @@ int view_accts_load(struct txn *t, struct view_accts *a)
 	return rc;
 }
 
+int view_accts_read(struct store *st, struct view_accts *a, char **cause)
+{
+	struct txn *t;
+	memset(a, 0, sizeof *a);
+	int rc = store_begin(st, 0, &t);
+	if (!rc) {
+		rc = view_accts_load(t, a);
+		store_abort(t);
+	}
+	return rc ? set_cause(cause, rc, "cannot read accounts: %s", kam_strerror(rc)) : 0;
+}
+
 const struct view_acct *view_acct_get(const struct view_accts *a, uint64_t id)
 {
 	size_t lo = 0, hi = a->n;
@@ -118,15 +130,10 @@ static int budget_groups(struct vlist *v, struct store *st, const struct kam_con
 	if (rc)
 		return rc;
 	struct view_accts accts = {0};
-	struct txn *t;
-	if (by == BY_ACCOUNT && (rc = store_begin(st, 0, &t)) == 0) {
-		rc = view_accts_load(t, &accts);
-		store_abort(t);
-	}
-	if (rc) {
+	if (by == BY_ACCOUNT && (rc = view_accts_read(st, &accts, cause))) {
 		report_free(r);
 		view_accts_free(&accts);
-		return set_cause(cause, rc, "cannot read accounts: %s", kam_strerror(rc));
+		return rc;
 	}
 	struct buf b = {0};
 	int over = 0, under = 0;

@@ -22,6 +22,8 @@ struct view_accts {
 };
 
 int view_accts_load(struct txn *t, struct view_accts *a);
+/* view_accts_load in a read txn of its own; a failure sets *cause. */
+int view_accts_read(struct store *st, struct view_accts *a, char **cause);
 const struct view_acct *view_acct_get(const struct view_accts *a, uint64_t id);
 /* The first account (lowest id) named name, 0 when none: the reports name
  * their rows' accounts. */

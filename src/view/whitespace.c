@@ -41,13 +41,8 @@ int vlist_whitespace(struct vlist *v, struct store *st, const struct kam_config 
 	struct report *r = NULL;
 	int rc = report_run(st, "whitespace", &o, &r, cause);
 	struct view_accts accts = {0};
-	struct txn *t = NULL;
-	if (!rc && (rc = store_begin(st, 0, &t)) == 0) {
-		rc = view_accts_load(t, &accts);
-		store_abort(t);
-		if (rc)
-			set_cause(cause, rc, "cannot read accounts: %s", kam_strerror(rc));
-	}
+	if (!rc)
+		rc = view_accts_read(st, &accts, cause);
 	if (rc) {
 		report_free(r);
 		view_accts_free(&accts);
