@@ -13,7 +13,6 @@
 
 #include "kam/err.h"
 
-
 static void put_zigzag(struct buf *b, int64_t v)
 {
 	buf_add_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
