@@ -58,6 +58,7 @@ struct txn {
 	MDB_txn *txn;
 	int write;
 	int broken;       /* a write failed half-way: only abort is possible */
+	int mdb_rc;       /* the LMDB error that broke it, for the message */
 	int audit_detail; /* one audit line per record (default) */
 	int noted;        /* store_audit_note wrote a line */
 	char *cmd;

@@ -29,6 +29,7 @@ int store_put(struct txn *t, MDB_dbi dbi, const void *k, size_t klen, const void
 		return KAM_EEXIST;
 	if (rc) {
 		t->broken = 1;
+		t->mdb_rc = rc;
 		return store_mdb_err(rc, cause, "write");
 	}
 	return 0;
@@ -42,6 +43,7 @@ int store_del(struct txn *t, MDB_dbi dbi, const void *k, size_t klen, char **cau
 		return 0;
 	if (rc) {
 		t->broken = 1;
+		t->mdb_rc = rc;
 		return store_mdb_err(rc, cause, "delete");
 	}
 	return 0;
@@ -225,6 +227,11 @@ static int store_need_write(struct txn *t, char **cause)
 static int store_failed(struct txn *t, const struct record *r, int rc, char **cause)
 {
 	t->broken = 1;
+	if (rc == KAM_EFULL && t->mdb_rc) { /* the map or the disk: store_mdb_err says which */
+		char what[96];
+		snprintf(what, sizeof what, "cannot store %s %llu", r->ent->name, (unsigned long long)r->id);
+		return store_mdb_err(t->mdb_rc, cause, what);
+	}
 	if (rc == KAM_EFULL)
 		return set_cause(cause, rc,
 				 "cannot store %s %llu: the database or the disk is full; nothing of this "
