@@ -77,10 +77,18 @@ make_fixture() {
 start_kam() {
 	local w=$1 h=$2
 	shift 2
-	tm new-session -d -s kam -x "$w" -y "$h" \
-		"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $KAM_BIN --db $T/db $* 2>$T/stderr; echo \"[kam exited \$?]\"; sleep 600"
+	local cmd="env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $KAM_BIN --db $T/db $* 2>$T/stderr; echo \"[kam exited \$?]\"; sleep 600"
+	# A tmux server that fails to come up (seen once in a clean-clone run,
+	# every later poll saying "no server running") gets one more try, and
+	# tmux's own reason is kept for the failure message.
+	if ! tm new-session -d -s kam -x "$w" -y "$h" "$cmd" 2>"$T/tmux.err"; then
+		sleep 1
+		tm kill-server 2>/dev/null
+		tm new-session -d -s kam -x "$w" -y "$h" "$cmd" 2>>"$T/tmux.err" ||
+			fail "tmux new-session failed: $(cat "$T/tmux.err")"
+	fi
 	tm set-option -t kam -g status off >/dev/null 2>&1 || true
-	wait_text "? help" || fail "kam did not start: $(cat "$T/stderr")"
+	wait_text "? help" || fail "kam did not start: $(cat "$T/stderr" "$T/tmux.err" 2>/dev/null; tm ls 2>&1)"
 }
 
 screen() { tm capture-pane -p -t kam | sed 's/ *$//'; }
