@@ -19,8 +19,7 @@ int draw_nav_width(const struct tui *t)
 	return NAV_SPLIT_MIN + (t->w - 120) / 3;
 }
 
-/* Write s fitted to exactly width columns at (y, x). */
-static void put_fit(int y, int x, const char *s, int width, enum text_align al, attr_t attr)
+void draw_fit(int y, int x, const char *s, int width, enum text_align al, attr_t attr)
 {
 	if (width <= 0)
 		return;
@@ -52,14 +51,13 @@ static void fit_row(const char *s, int width, char *out, size_t outsz)
 	free(f);
 }
 
-/* A line with a left part and a right-aligned part, exactly width columns. */
-static void put_lr(int y, int x, const char *left, const char *right, int width, attr_t attr)
+void draw_lr(int y, int x, const char *left, const char *right, int width, attr_t attr)
 {
 	int rw = text_width(right);
 	if (rw > width / 2)
 		rw = width / 2;
-	put_fit(y, x, left, width - rw, TEXT_LEFT, attr);
-	put_fit(y, x + width - rw, right, rw, TEXT_RIGHT, attr);
+	draw_fit(y, x, left, width - rw, TEXT_LEFT, attr);
+	draw_fit(y, x + width - rw, right, rw, TEXT_RIGHT, attr);
 }
 
 /* --- the navigator's rows -------------------------------------------------------- */
@@ -157,7 +155,7 @@ static void nav_header(struct tui *t, int y, int width)
 		fit_cell(&b, " KAM", c.kam, TEXT_LEFT);
 		fit_cell(&b, "Last", c.last, TEXT_RIGHT);
 	}
-	put_fit(y, 0, b.p, width, TEXT_LEFT, theme_head);
+	draw_fit(y, 0, b.p, width, TEXT_LEFT, theme_head);
 	buf_free(&b);
 }
 
@@ -190,7 +188,7 @@ static void detail_tabs(struct tui *t, int y, int x, int width)
 		buf_addf(&b, "%s%s%d %s%s", s ? " " : " ", cur ? "[" : "", s + 1, detail_sub_name((enum detail_sub)s),
 			 cur ? "]" : "");
 	}
-	put_fit(y, x, b.p, width, TEXT_LEFT, A_NORMAL);
+	draw_fit(y, x, b.p, width, TEXT_LEFT, A_NORMAL);
 	buf_free(&b);
 }
 
@@ -198,15 +196,15 @@ static void draw_detail(struct tui *t, int x, int width, int full)
 {
 	full = full || !t->detl.drawn_valid;
 	if (!t->det.account) {
-		put_fit(2, x, " (no account)", width, TEXT_LEFT, A_NORMAL);
+		draw_fit(2, x, " (no account)", width, TEXT_LEFT, A_NORMAL);
 		for (int y = 3; y < t->h - 1; y++)
-			put_fit(y, x, "", width, TEXT_LEFT, A_NORMAL);
+			draw_fit(y, x, "", width, TEXT_LEFT, A_NORMAL);
 		return;
 	}
 	if (full) {
 		char *title = xasprintf(" %s", t->det.title);
-		put_lr(2, x, title, t->det.flags, width - 1, theme_title);
-		put_fit(2, x + width - 1, "", 1, TEXT_LEFT, A_NORMAL);
+		draw_lr(2, x, title, t->det.flags, width - 1, theme_title);
+		draw_fit(2, x + width - 1, "", 1, TEXT_LEFT, A_NORMAL);
 		free(title);
 		detail_tabs(t, 3, x, width);
 	}
@@ -233,7 +231,7 @@ static void draw_tabs(struct tui *t)
 				store_user(t->st) ? store_user(t->st) : "");
 	char *left = t->gv.kind ? xasprintf(" kam  Accounts [%s]%s", t->gv.title, t->read_only ? "  (read-only)" : "")
 				: xasprintf(" kam  [Accounts]%s", t->read_only ? "  (read-only)" : "");
-	put_lr(0, 0, left, right, t->w, theme_title);
+	draw_lr(0, 0, left, right, t->w, theme_title);
 	free(left);
 	free(right);
 	char *rule = xmalloc((size_t)t->w + 1);
@@ -273,7 +271,7 @@ static void draw_status(struct tui *t)
 	if (text_width(b.p) + text_width(right) > t->w - 1)
 		right = ""; /* a message wins over the key hints */
 	/* The last cell of the screen is never written: some terminals scroll. */
-	put_lr(t->h - 1, 0, b.p, right, t->w - 1, t->msg && t->msg_warn ? theme_warn : A_NORMAL);
+	draw_lr(t->h - 1, 0, b.p, right, t->w - 1, t->msg && t->msg_warn ? theme_warn : A_NORMAL);
 	if (!t->form)
 		curs_set(0);
 	buf_free(&b);
@@ -281,8 +279,8 @@ static void draw_status(struct tui *t)
 
 static void draw_help(struct tui *t)
 {
-	put_fit(2, 0, " Keys in this context (q, ? or Esc closes; : runs an action by name)", t->w, TEXT_LEFT,
-		theme_head);
+	draw_fit(2, 0, " Keys in this context (q, ? or Esc closes; : runs an action by name)", t->w, TEXT_LEFT,
+		 theme_head);
 	list_draw(&t->helpl, &help_list_ops, t, 3, 0, t->w, 0, 1, t->arrow);
 }
 
@@ -311,12 +309,12 @@ void gview_draw(struct tui *t, int full)
 	full = full || !t->gvl.drawn_valid;
 	if (full) {
 		char *head = xasprintf(" %s", t->gv.head ? t->gv.head : "");
-		put_fit(2, 0, head, t->w, TEXT_LEFT, theme_head);
+		draw_fit(2, 0, head, t->w, TEXT_LEFT, theme_head);
 		free(head);
 	}
 	list_draw(&t->gvl, &gview_list_ops, t, 3, 0, t->w, full, 1, t->arrow);
 	if (!t->gv.n && full)
-		put_fit(3, 0, t->gv.kind == VLIST_MESSAGES ? " (no messages)" : " (none)", t->w, TEXT_LEFT, A_NORMAL);
+		draw_fit(3, 0, t->gv.kind == VLIST_MESSAGES ? " (no messages)" : " (none)", t->w, TEXT_LEFT, A_NORMAL);
 }
 
 void draw_frame(struct tui *t)

@@ -160,13 +160,7 @@ static void jump(struct tui *t)
 	}
 	uint64_t acct = k->acct;
 	pipe_view_close(t);
-	char id[24];
-	snprintf(id, sizeof id, "%llu", (unsigned long long)acct);
-	tui_run_action(t, DO_GOTO, id);
-	if (tui_current_account(t) && tui_current_account(t)->id == acct) {
-		t->det.year = t->plan_year;
-		tui_run_action(t, DO_OPPS, NULL);
-	}
+	tui_open_account(t, acct, DO_OPPS);
 }
 
 static void search(struct tui *t, int dir)
@@ -277,28 +271,13 @@ int pipe_view_action(struct tui *t, enum action_id a, const char *arg)
 
 /* --- drawing ------------------------------------------------------------------------ */
 
-static void put_fit(int y, int x, const char *s, int width, enum text_align al, attr_t attr)
-{
-	if (width <= 0)
-		return;
-	char *f = text_fit(s, width, al);
-	attrset(attr);
-	mvaddstr(y, x, f);
-	attrset(A_NORMAL);
-	free(f);
-}
-
 static void draw_chrome(struct tui *t, int shown, int colw)
 {
 	const char *path = store_path(t->st), *base = strrchr(path, '/');
 	base = base && base[1] ? base + 1 : path;
 	char *right = xasprintf("plan %d  %s  %s ", t->plan_year, base, store_user(t->st) ? store_user(t->st) : "");
 	char *left = xasprintf(" kam  Accounts [Pipeline]%s", t->read_only ? "  (read-only)" : "");
-	int rw = text_width(right);
-	if (rw > t->w / 2)
-		rw = t->w / 2;
-	put_fit(0, 0, left, t->w - rw, TEXT_LEFT, theme_title);
-	put_fit(0, t->w - rw, right, rw, TEXT_RIGHT, theme_title);
+	draw_lr(0, 0, left, right, t->w, theme_title);
 	free(left);
 	free(right);
 	char *rule = xmalloc((size_t)t->w + 1);
@@ -316,7 +295,7 @@ static void draw_chrome(struct tui *t, int shown, int colw)
 	int used = shown * (colw + 1) - 1;
 	for (int y = 2; used < t->w && y < t->h - 1; y++)
 		if (y != PIPE_BODY_Y - 1)
-			put_fit(y, used, "", t->w - used, TEXT_LEFT, A_NORMAL);
+			draw_fit(y, used, "", t->w - used, TEXT_LEFT, A_NORMAL);
 }
 
 static void draw_title(struct tui *t, int shown)
@@ -337,11 +316,7 @@ static void draw_title(struct tui *t, int shown)
 		buf_addf(&b, "   +%d without an open stage", t->pipe.hidden);
 	char *off = pipeline_offscreen(&t->pipe, t->pipe_first, shown);
 	char *right = xasprintf("%s ", off);
-	int rw = text_width(right);
-	if (rw > t->w / 2)
-		rw = t->w / 2;
-	put_fit(2, 0, b.p, t->w - rw, TEXT_LEFT, theme_head);
-	put_fit(2, t->w - rw, right, rw, TEXT_RIGHT, theme_head);
+	draw_lr(2, 0, b.p, right, t->w, theme_head);
 	free(right);
 	free(off);
 	buf_free(&b);
@@ -365,7 +340,7 @@ static void draw_card(struct tui *t, int c, int i, int x, int colw)
 		return;
 	int y = PIPE_BODY_Y + r;
 	if (i >= col->n) {
-		put_fit(y, x, "", colw, TEXT_LEFT, A_NORMAL);
+		draw_fit(y, x, "", colw, TEXT_LEFT, A_NORMAL);
 		return;
 	}
 	char line[1024];
@@ -404,8 +379,8 @@ static void draw_status(struct tui *t, int shown)
 		right = "";
 	int rw = text_width(right);
 	/* The last cell of the screen is never written: some terminals scroll. */
-	put_fit(t->h - 1, 0, b.p, t->w - 1 - rw, TEXT_LEFT, t->msg && t->msg_warn ? theme_warn : A_NORMAL);
-	put_fit(t->h - 1, t->w - 1 - rw, right, rw, TEXT_LEFT, A_NORMAL);
+	draw_fit(t->h - 1, 0, b.p, t->w - 1 - rw, TEXT_LEFT, t->msg && t->msg_warn ? theme_warn : A_NORMAL);
+	draw_fit(t->h - 1, t->w - 1 - rw, right, rw, TEXT_LEFT, A_NORMAL);
 	curs_set(0);
 	buf_free(&b);
 }
@@ -428,7 +403,7 @@ void pipe_view_draw(struct tui *t)
 		for (int k = 0; k < shown && t->pipe_first + k < t->pipe.ncols; k++)
 			draw_column(t, t->pipe_first + k, k * (colw + 1), colw);
 		if (!t->pipe.ncols)
-			put_fit(PIPE_BODY_Y, 0, " (no stages)", t->w, TEXT_LEFT, A_NORMAL);
+			draw_fit(PIPE_BODY_Y, 0, " (no stages)", t->w, TEXT_LEFT, A_NORMAL);
 	} else if (d & (D_NAV | D_DETAIL)) {
 		/* Only the cursor moved: the card it left, the card it is on,
 		 * and both headers when the column changed. */

@@ -181,6 +181,10 @@ void tui_keys_load(struct tui *t);
 void draw_frame(struct tui *t);
 void draw_too_small(struct tui *t);
 int draw_nav_width(const struct tui *t);
+/* Write s fitted to exactly width columns at (y, x). */
+void draw_fit(int y, int x, const char *s, int width, enum text_align al, attr_t attr);
+/* A line with a left part and a right-aligned part, exactly width columns. */
+void draw_lr(int y, int x, const char *left, const char *right, int width, attr_t attr);
 extern const struct list_ops nav_list_ops, detail_list_ops, help_list_ops;
 
 /* prompt.c */
@@ -224,6 +228,9 @@ void gview_open(struct tui *t, enum vlist_kind kind);
 void gview_reload(struct tui *t); /* rebuild the open view's rows, keep the cursor */
 void gview_close(struct tui *t);
 void gview_jump(struct tui *t); /* Enter: the row's account in the navigator */
+/* Select account acct in the navigator and run sub (a sub-view action) on
+ * it in the plan year; the global view or pipeline is closed by the caller. */
+void tui_open_account(struct tui *t, uint64_t acct, enum action_id sub);
 void gview_log(struct tui *t, const char *msg);
 void gview_free(struct tui *t);
 /* draw.c: a global view over the full width below the tabs */

@@ -100,12 +100,17 @@ void gview_jump(struct tui *t)
 		return;
 	}
 	gview_close(t);
+	tui_open_account(t, acct, sub_action[sub < DETAIL__COUNT ? sub : 0]);
+}
+
+void tui_open_account(struct tui *t, uint64_t acct, enum action_id sub)
+{
 	char id[24];
 	snprintf(id, sizeof id, "%llu", (unsigned long long)acct);
 	tui_run_action(t, DO_GOTO, id);
 	if (tui_current_account(t) && tui_current_account(t)->id == acct) {
 		t->det.year = t->plan_year;
-		tui_run_action(t, sub_action[sub < DETAIL__COUNT ? sub : 0], NULL);
+		tui_run_action(t, sub, NULL);
 	}
 }
 
