@@ -227,16 +227,12 @@ static int store_need_write(struct txn *t, char **cause)
 static int store_failed(struct txn *t, const struct record *r, int rc, char **cause)
 {
 	t->broken = 1;
-	if (rc == KAM_EFULL && t->mdb_rc) { /* the map or the disk: store_mdb_err says which */
+	/* Every put and delete keeps its LMDB error: store_mdb_err says map or disk. */
+	if (rc == KAM_EFULL && t->mdb_rc) {
 		char what[96];
 		snprintf(what, sizeof what, "cannot store %s %llu", r->ent->name, (unsigned long long)r->id);
 		return store_mdb_err(t->mdb_rc, cause, what);
 	}
-	if (rc == KAM_EFULL)
-		return set_cause(cause, rc,
-				 "cannot store %s %llu: the database or the disk is full; nothing of this "
-				 "command was written",
-				 r->ent->name, (unsigned long long)r->id);
 	return set_cause(cause, rc, "cannot store %s %llu", r->ent->name, (unsigned long long)r->id);
 }
 
