@@ -30,9 +30,15 @@ void expr_free(struct expr *e);
 enum expr_type expr_result_type(const struct expr *e);
 /* Metric ids the expression reads (bitmask over enum metric_id). */
 uint64_t expr_metrics(const struct expr *e);
+/* One account's value of one metric: its type is the metric's own
+ * (metric_defs), so a row of them needs no type tags. */
+union metric_value {
+	double num;      /* NUM, BOOL (0/1) */
+	const char *str; /* STR: borrowed, NULL when unset */
+};
 /* Evaluate against one account's metric values (indexed by metric id).
  * Division by zero gives 0, so a rule never fails at run time. */
-struct expr_value expr_eval(const struct expr *e, const struct expr_value *metrics);
+struct expr_value expr_eval(const struct expr *e, const union metric_value *metrics);
 
 /* ---- metrics (src/rules/metrics.c) ------------------------------------- */
 
@@ -87,12 +93,12 @@ int metric_lookup(const char *name); /* id or -1 */
 struct metric_set {
 	uint64_t max_id;        /* arrays have max_id + 1 rows */
 	unsigned char *present; /* 1: account exists, 2: exists but archived (not scored) */
-	struct expr_value *v;   /* (max_id + 1) * M__COUNT */
-	char **names;           /* display names, for output */
+	union metric_value *v;  /* (max_id + 1) * M__COUNT */
+	const char **names;     /* display names, for output; NULL when absent */
 	uint64_t *parent;
 	int year;
-	char *strings;   /* storage the STR values point into */
-	size_t v_mapped; /* v is a mapping of this many bytes (0: malloc'd) */
+	struct str_chunk *strings; /* storage names and STR values point into */
+	size_t v_mapped;           /* v is a mapping of this many bytes (0: malloc'd) */
 };
 /* year: the plan year; today: yyyymmdd; cfg for stage probabilities and
  * the private-visit window. */
@@ -106,7 +112,7 @@ enum metrics_source { METRICS_AUTO, METRICS_FACTS, METRICS_SCAN };
 int metrics_compute_from(struct store *st, const struct kam_config *cfg, int year, int64_t today,
 			 enum metrics_source src, struct metric_set **out, char **cause);
 void metrics_free(struct metric_set *m);
-static inline const struct expr_value *metrics_row(const struct metric_set *m, uint64_t id)
+static inline const union metric_value *metrics_row(const struct metric_set *m, uint64_t id)
 {
 	return &m->v[id * M__COUNT];
 }
@@ -130,27 +136,32 @@ struct account_score {
 	double relative_value; /* 1.0 = average account */
 	double visit_share;    /* percent of the visit hours */
 	double visit_hours;
-	double budget;                /* recommended brand budget, currency units */
-	struct criterion_score *crit; /* cfg->criteria.n entries */
+	double budget; /* recommended brand budget, currency units */
 };
 
 struct score_set {
 	const struct kam_config *cfg; /* borrowed: must outlive the set */
 	struct metric_set *metrics;
+	int owns_metrics;          /* score_set_free frees them */
 	struct account_score *acc; /* sorted by account id */
 	size_t n;
 	uint64_t rules_hash;
 	int64_t computed; /* unix seconds */
 	int tier_count[16];
-	struct criterion_score *crit_block; /* storage of every acc[i].crit */
 };
 
-/* Score every (non-archived) account. */
+/* Score every (non-archived) account. The set owns the metrics. */
 int rules_score_all(struct store *st, const struct kam_config *cfg, struct score_set **out, char **cause);
-/* Re-score existing metrics with another config (what-if): no store access. */
-int rules_score_metrics(struct metric_set *m, const struct kam_config *cfg, struct score_set **out, char **cause);
+/* Score metrics computed before (what-if, another config): no store
+ * access. The set borrows m unless take is set, when it frees them. */
+int rules_score_metrics(struct metric_set *m, int take, const struct kam_config *cfg, struct score_set **out,
+			char **cause);
 const struct account_score *score_set_get(const struct score_set *s, uint64_t account_id);
-void score_set_free(struct score_set *s); /* frees the metrics too */
+/* The per-criterion breakdown of one scored account, recomputed from the
+ * set's metrics (only an explanation needs it, so no set keeps it for
+ * every account): out has cfg->criteria.n entries. */
+void score_criteria(const struct score_set *s, const struct account_score *a, struct criterion_score *out);
+void score_set_free(struct score_set *s);
 
 /* Tier id / label of a score's tier; quadrant label in the configured language. */
 const char *rules_tier_id(const struct kam_config *cfg, int tier);

@@ -22,22 +22,17 @@ static int rules_diff(struct cli *c, const char *old_file, const char *new_file)
 		int r = rules_score_all(st, old_cfg, &before, &cause);
 		/* Metrics depend on the plan year: share them only when it agrees. */
 		if (r == 0 && conf_plan_year(old_cfg) == conf_plan_year(new_cfg))
-			r = rules_score_metrics(before->metrics, new_cfg, &after, &cause);
+			r = rules_score_metrics(before->metrics, 0, new_cfg, &after, &cause);
 		else if (r == 0)
 			r = rules_score_all(st, new_cfg, &after, &cause);
 		if (r < 0)
 			rc = cli_fail(c, r, "%s", cause ? cause : kam_strerror(r));
 	}
 	if (rc == 0) {
-		int shared = after->metrics == NULL;
-		if (shared)
-			after->metrics = before->metrics;
 		if (c->format == FMT_TABLE)
 			fprintf(c->out, "rules %016llx -> %016llx\n", (unsigned long long)old_cfg->rules_hash,
 				(unsigned long long)new_cfg->rules_hash);
 		score_print_changes(c, before, after);
-		if (shared)
-			after->metrics = NULL;
 	}
 	free(cause);
 	score_set_free(after);

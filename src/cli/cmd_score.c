@@ -131,9 +131,11 @@ static void print_explain(struct cli *c, const struct score_set *s, const struct
 	static const char *const hdr[] = {"criterion", "value", "earned", "points", "weight", "why"};
 	static const unsigned char right[] = {0, 1, 1, 1, 1, 0};
 	struct table *t = table_new(6, hdr, right);
+	struct criterion_score *crit = xcalloc(cfg->criteria.n ? (size_t)cfg->criteria.n : 1, sizeof *crit);
+	score_criteria(s, a, crit);
 	for (int i = 0; i < cfg->criteria.n; i++) {
 		const struct criterion *cr = CONF_MAP_AT(cfg->criteria, struct criterion, i);
-		const struct criterion_score *cs = &a->crit[i];
+		const struct criterion_score *cs = &crit[i];
 		char *val = rules_format_value(&cs->value, cr->format);
 		char *pct = xasprintf("%.0f%%", cs->percent);
 		char *pts = xasprintf("%.1f", cs->points);
@@ -147,6 +149,7 @@ static void print_explain(struct cli *c, const struct score_set *s, const struct
 		free(w);
 		free(why);
 	}
+	free(crit);
 	table_print(t, c);
 	table_free(t);
 }
@@ -242,15 +245,11 @@ static int score_what_if(struct cli *c, struct store *st, struct kam_config *cfg
 	struct score_set *before = NULL, *after = NULL;
 	int r = rules_score_all(st, cfg, &before, &cause);
 	if (r == 0)
-		r = rules_score_metrics(before->metrics, alt, &after, &cause);
-	if (r < 0) {
+		r = rules_score_metrics(before->metrics, 0, alt, &after, &cause);
+	if (r < 0)
 		rc = cli_fail(c, r, "%s", cause ? cause : kam_strerror(r));
-	} else {
-		/* after shares before's metrics: names come from there. */
-		after->metrics = before->metrics;
+	else
 		score_print_changes(c, before, after);
-		after->metrics = NULL;
-	}
 	free(cause);
 	score_set_free(after);
 	score_set_free(before);

@@ -21,13 +21,10 @@ static int val_score(struct store *st, const struct report_opts *o, struct score
 	int rc = metrics_compute(st, o->cfg, o->year, o->today, &m, cause);
 	if (rc)
 		return rc;
-	rc = rules_score_metrics(m, o->cfg, out, cause);
-	if (rc) {
+	rc = rules_score_metrics(m, 1, o->cfg, out, cause);
+	if (rc)
 		metrics_free(m);
-		return rc;
-	}
-	(*out)->metrics = m; /* as rules_score_all does: the set owns them */
-	return 0;
+	return rc;
 }
 
 static const char *val_name(const struct score_set *s, uint64_t id)

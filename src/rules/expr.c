@@ -590,7 +590,7 @@ static int val_cmp(struct expr_value a, struct expr_value b)
 	return a.num < b.num ? -1 : a.num > b.num ? 1 : 0;
 }
 
-static struct expr_value eval(const struct expr *e, int i, const struct expr_value *m)
+static struct expr_value eval(const struct expr *e, int i, const union metric_value *m)
 {
 	const struct node *n = &e->n[i];
 	struct expr_value a, b;
@@ -605,8 +605,14 @@ static struct expr_value eval(const struct expr *e, int i, const struct expr_val
 	}
 	case N_TODAY:
 		return val(ET_DATE, (double)date_to_days(date_today()));
-	case N_METRIC:
-		return m[(int)n->num];
+	case N_METRIC: {
+		struct expr_value v = {(enum expr_type)n->type, 0, NULL};
+		if (v.type == ET_STR)
+			v.str = m[(int)n->num].str;
+		else
+			v.num = m[(int)n->num].num;
+		return v;
+	}
 	case N_NEG:
 		return val(ET_NUM, -eval(e, n->a, m).num);
 	case N_NOT:
@@ -668,7 +674,7 @@ static struct expr_value eval(const struct expr *e, int i, const struct expr_val
 	}
 }
 
-struct expr_value expr_eval(const struct expr *e, const struct expr_value *metrics)
+struct expr_value expr_eval(const struct expr *e, const union metric_value *metrics)
 {
 	return eval(e, e->root, metrics);
 }

@@ -39,8 +39,6 @@ struct acc_work {
 	uint32_t buying;                            /* bit k: year Y - k had revenue */
 	int64_t last_dm;                            /* days; 0 = never */
 	int visits, private_visits;
-	uint32_t province_off; /* into strings, +1; 0 = unset */
-	unsigned char archived;
 };
 
 /* (account, contact) pairs of decision makers: open addressing. */
@@ -86,22 +84,56 @@ static int pair_has(const struct pairset *s, uint64_t key)
 	return s->cap && s->k[pair_slot(s, key)] == key;
 }
 
+/* Names and provinces are copied into chunks that never move, so the
+ * metric rows can point at them, and are freed together. */
+struct str_chunk {
+	struct str_chunk *next;
+	size_t used, cap;
+	char s[];
+};
+
+static const char *strings_add(struct str_chunk **head, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	struct str_chunk *c = *head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		c = xmalloc(sizeof *c + cap);
+		c->next = *head;
+		c->used = 0;
+		c->cap = cap;
+		*head = c;
+	}
+	char *p = memcpy(c->s + c->used, s, n);
+	c->used += n;
+	return p;
+}
+
+static void strings_free(struct str_chunk *c)
+{
+	while (c) {
+		struct str_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
 struct ctx {
 	struct txn *t;
-	size_t w_mapped;
+	size_t w_mapped; /* the scan's per-account work table (c->w) */
 	struct metric_set *m;
 	struct acc_work *w;
 	const struct kam_config *cfg;
 	uint64_t cap;
 	int year;
 	int64_t today; /* days */
-	struct buf strings;
 	struct pairset dm;
-	struct account_facts full; /* an account recomputed with every activity */
+	struct account_facts full;   /* an account recomputed with every activity */
+	int stage_prob[FACT_STAGES]; /* the configured win probability of each fact stage */
 	uint64_t fallbacks;
 };
 
-static struct expr_value *row(struct ctx *c, uint64_t id)
+static union metric_value *row(struct ctx *c, uint64_t id)
 {
 	return &c->m->v[id * M__COUNT];
 }
@@ -111,7 +143,7 @@ static int in_range(struct ctx *c, uint64_t id)
 	return id <= c->m->max_id && c->m->present[id];
 }
 
-/* The big tables (100k accounts: 77 MB of metric values) are mapped with
+/* The big tables (100k accounts: 26 MB of metric values) are mapped with
  * their pages faulted in by one call: page by page, the first touch of each
  * 4 KiB costs more than everything else the metrics do (measured: 330 ms
  * against 80 ms for 77 MB on a virtual machine). */
@@ -150,13 +182,15 @@ static void resize(struct ctx *c, uint64_t cap)
 	m->v = table_resize(m->v, c->cap * M__COUNT * sizeof *m->v, &m->v_mapped, cap * M__COUNT * sizeof *m->v);
 	m->names = xrealloc(m->names, cap * sizeof *m->names);
 	m->parent = xrealloc(m->parent, cap * sizeof *m->parent);
-	c->w = table_resize(c->w, c->cap * sizeof *c->w, &c->w_mapped, cap * sizeof *c->w);
-	/* New rows read as zero (ET_NUM 0, no string): a mapping already does. */
+	if (c->w)
+		c->w = table_resize(c->w, c->cap * sizeof *c->w, &c->w_mapped, cap * sizeof *c->w);
+	/* New rows read as zero (0, no string): a mapping already does. */
 	if (!m->v_mapped)
 		memset(m->v + c->cap * M__COUNT, 0, (cap - c->cap) * M__COUNT * sizeof *m->v);
 	memset(m->present + c->cap, 0, cap - c->cap);
 	memset(m->names + c->cap, 0, (cap - c->cap) * sizeof *m->names);
-	memset(c->w + c->cap, 0, (cap - c->cap) * sizeof *c->w);
+	if (c->w)
+		memset(c->w + c->cap, 0, (cap - c->cap) * sizeof *c->w);
 	c->cap = cap;
 }
 
@@ -196,15 +230,12 @@ static void add_account(struct ctx *c, const struct account_fields *a)
 	if (id > c->m->max_id)
 		c->m->max_id = id;
 	c->m->present[id] = a->archived ? 2 : 1;
-	c->m->names[id] = xstrdup(a->name);
+	c->m->names[id] = strings_add(&c->m->strings, a->name);
 	c->m->parent[id] = a->parent;
-	/* The row is still zero (resize): only the types that are not ET_NUM
-	 * need writing, which spares a pass over a table bigger than any cache. */
-	_Static_assert(ET_NUM == 0, "zeroed metric rows must read as numbers");
-	struct expr_value *v = row(c, id);
-	for (int i = 0; i < M__COUNT; i++)
-		if (metric_defs[i].type != ET_NUM)
-			v[i].type = metric_defs[i].type;
+	/* The row is still zero (resize): only what is not 0 needs writing,
+	 * which spares a pass over a table bigger than any cache. */
+	union metric_value *v = row(c, id);
+	v[M_PROVINCE].str = a->province ? strings_add(&c->m->strings, a->province) : NULL;
 	v[M_PROCUREMENT].str = a->procurement;
 	v[M_POSITION].str = a->position;
 	v[M_SCALE].str = a->scale;
@@ -214,13 +245,6 @@ static void add_account(struct ctx *c, const struct account_fields *a)
 	v[M_KEY_FLAG].num = a->key;
 	v[M_STRATEGIC_FLAG].num = a->strategic;
 	v[M_DAYS_SINCE_DM].num = NEVER_DAYS;
-	struct acc_work *w = &c->w[id];
-	memset(w, 0, sizeof *w);
-	w->archived = (unsigned char)a->archived;
-	if (a->province) {
-		w->province_off = (uint32_t)c->strings.len + 1;
-		buf_add(&c->strings, a->province, strlen(a->province) + 1);
-	}
 }
 
 static int visit_account(const struct record *r, void *arg)
@@ -244,12 +268,11 @@ static int visit_account(const struct record *r, void *arg)
 	return 0;
 }
 
-static void add_year(struct ctx *c, uint64_t id, int64_t year, int64_t rev, int64_t budget, int64_t margin)
+static void add_year(struct ctx *c, struct acc_work *w, int64_t year, int64_t rev, int64_t budget, int64_t margin)
 {
 	int k = c->year - (int)year;
-	if (!in_range(c, id) || k < 0 || k >= HIST_YEARS)
+	if (k < 0 || k >= HIST_YEARS)
 		return;
-	struct acc_work *w = &c->w[id];
 	if (rev > 0)
 		w->buying |= (uint32_t)1 << k;
 	if (k < 3) {
@@ -261,8 +284,10 @@ static void add_year(struct ctx *c, uint64_t id, int64_t year, int64_t rev, int6
 
 static int visit_year(const struct record *r, void *arg)
 {
-	add_year(arg, (uint64_t)r->v[AY_ACCOUNT].i, r->v[AY_YEAR].i, r->v[AY_REVENUE].i, r->v[AY_BUDGET].i,
-		 r->v[AY_MARGIN].i);
+	struct ctx *c = arg;
+	uint64_t id = (uint64_t)r->v[AY_ACCOUNT].i;
+	if (in_range(c, id))
+		add_year(c, &c->w[id], r->v[AY_YEAR].i, r->v[AY_REVENUE].i, r->v[AY_BUDGET].i, r->v[AY_MARGIN].i);
 	return 0;
 }
 
@@ -283,7 +308,7 @@ static int visit_opp(const struct record *r, void *arg)
 	uint64_t id = (uint64_t)r->v[OPP_ACCOUNT].i;
 	if (!in_range(c, id) || r->v[OPP_YEAR].i != c->year)
 		return 0;
-	struct expr_value *v = row(c, id);
+	union metric_value *v = row(c, id);
 	const char *status = r->v[OPP_STATUS].set ? r->v[OPP_STATUS].s : "open";
 	if (strcmp(status, "lost") != 0 && r->v[OPP_STRATEGIC].i)
 		v[M_STRATEGIC_OPPS].num += 1;
@@ -312,7 +337,7 @@ static int visit_account_contact(const struct record *r, void *arg)
 	/* A role that ended is history, not coverage. */
 	if (r->v[AC_END].set && date_to_days(r->v[AC_END].i) < c->today)
 		return 0;
-	struct expr_value *v = row(c, id);
+	union metric_value *v = row(c, id);
 	if (is_dm_role(r->v[AC_ROLE].s)) {
 		v[M_DECISION_MAKERS].num += 1;
 		pair_add(&c->dm, pair_key(id, (uint64_t)r->v[AC_CONTACT].i));
@@ -326,12 +351,12 @@ static int visit_account_contact(const struct record *r, void *arg)
 	return 0;
 }
 
-static void add_visit(struct ctx *c, uint64_t id, int64_t day, int visit, int private_visit)
+static void add_visit(struct ctx *c, struct acc_work *w, union metric_value *v, int64_t day, int visit,
+		      int private_visit)
 {
-	struct acc_work *w = &c->w[id];
 	int window = c->cfg ? c->cfg->checks.private_visit_window : 90;
 	if (day > c->today - window) {
-		row(c, id)[M_ACTIVITIES_90D].num += 1;
+		v[M_ACTIVITIES_90D].num += 1;
 		if (visit) {
 			w->visits++;
 			if (private_visit)
@@ -359,7 +384,7 @@ static int visit_activity(const struct record *r, void *arg)
 		return 0; /* planned, not happened */
 	struct acc_work *w = &c->w[id];
 	int visit = is_visit(r->v[ACT_TYPE].s);
-	add_visit(c, id, day, visit, visit && strcmp(r->v[ACT_TYPE].s, "private_visit") == 0);
+	add_visit(c, w, row(c, id), day, visit, visit && strcmp(r->v[ACT_TYPE].s, "private_visit") == 0);
 	if (day <= w->last_dm || !r->v[ACT_CONTACTS].set || !r->v[ACT_CONTACTS].s)
 		return 0;
 	for (const char *p = r->v[ACT_CONTACTS].s; *p;) {
@@ -392,45 +417,48 @@ static double pct(double a, double b)
 	return b == 0 ? 0 : a * 100.0 / b;
 }
 
-/* Derived metrics and hierarchy roll-ups once every scan is done. */
-static void finish(struct ctx *c)
+/* The metrics derived from an account's work data, once all of it is in. */
+static void finish_account(const struct ctx *c, const struct acc_work *w, union metric_value *v)
+{
+	v[M_REVENUE].num = (double)w->rev[0] / 100.0;
+	v[M_REVENUE_PREV].num = (double)w->rev[1] / 100.0;
+	v[M_REVENUE_3Y].num = (double)(w->rev[0] + w->rev[1] + w->rev[2]) / 100.0;
+	v[M_BUDGET].num = (double)w->budget[0] / 100.0;
+	v[M_BUDGET_3Y].num = (double)(w->budget[0] + w->budget[1] + w->budget[2]) / 100.0;
+	v[M_MARGIN].num = w->rev[0] ? (double)w->margin_x_rev[0] / (double)w->rev[0] : 0;
+	int64_t r3 = w->rev[0] + w->rev[1] + w->rev[2];
+	v[M_MARGIN_3Y].num =
+	    r3 ? (double)(w->margin_x_rev[0] + w->margin_x_rev[1] + w->margin_x_rev[2]) / (double)r3 : 0;
+	/* The plan year may not have revenue booked yet: count from the year
+	 * before then. */
+	uint32_t mask = w->buying & 1 ? w->buying : w->buying >> 1;
+	int n = 0;
+	while (n < HIST_YEARS && (mask >> n) & 1)
+		n++;
+	v[M_BUYING_YEARS].num = n;
+	v[M_GROWTH].num = w->rev[1] ? pct((double)(w->rev[0] - w->rev[1]), (double)w->rev[1]) : 0;
+	v[M_SHARE_OF_WALLET].num = pct((double)w->rev[0], (double)w->budget[0]);
+	v[M_PIPELINE].num = (double)w->pipeline / 100.0;
+	v[M_WEIGHTED_PIPELINE].num = (double)w->weighted / 10000.0;
+	v[M_AB_COVERAGE].num = pct(v[M_AB_COVERAGE].num, v[M_KEY_CONTACTS].num);
+	v[M_DAYS_SINCE_DM].num = w->last_dm ? (double)(c->today - w->last_dm) : NEVER_DAYS;
+	v[M_PRIVATE_RATIO].num = pct(w->private_visits, w->visits);
+}
+
+/* Hierarchy roll-ups once every account is finished. */
+static void roll_up(struct ctx *c)
 {
 	struct metric_set *m = c->m;
 	for (uint64_t id = 0; id <= m->max_id; id++) {
 		if (!m->present[id])
 			continue;
-		struct acc_work *w = &c->w[id];
-		struct expr_value *v = row(c, id);
-		v[M_REVENUE].num = (double)w->rev[0] / 100.0;
-		v[M_REVENUE_PREV].num = (double)w->rev[1] / 100.0;
-		v[M_REVENUE_3Y].num = (double)(w->rev[0] + w->rev[1] + w->rev[2]) / 100.0;
-		v[M_BUDGET].num = (double)w->budget[0] / 100.0;
-		v[M_BUDGET_3Y].num = (double)(w->budget[0] + w->budget[1] + w->budget[2]) / 100.0;
-		v[M_MARGIN].num = w->rev[0] ? (double)w->margin_x_rev[0] / (double)w->rev[0] : 0;
-		int64_t r3 = w->rev[0] + w->rev[1] + w->rev[2];
-		v[M_MARGIN_3Y].num =
-		    r3 ? (double)(w->margin_x_rev[0] + w->margin_x_rev[1] + w->margin_x_rev[2]) / (double)r3 : 0;
-		/* The plan year may not have revenue booked yet: count from the
-		 * year before then. */
-		uint32_t mask = w->buying & 1 ? w->buying : w->buying >> 1;
-		int n = 0;
-		while (n < HIST_YEARS && (mask >> n) & 1)
-			n++;
-		v[M_BUYING_YEARS].num = n;
-		v[M_GROWTH].num = w->rev[1] ? pct((double)(w->rev[0] - w->rev[1]), (double)w->rev[1]) : 0;
-		v[M_SHARE_OF_WALLET].num = pct((double)w->rev[0], (double)w->budget[0]);
-		v[M_PIPELINE].num = (double)w->pipeline / 100.0;
-		v[M_WEIGHTED_PIPELINE].num = (double)w->weighted / 10000.0;
-		v[M_AB_COVERAGE].num = pct(v[M_AB_COVERAGE].num, v[M_KEY_CONTACTS].num);
-		v[M_DAYS_SINCE_DM].num = w->last_dm ? (double)(c->today - w->last_dm) : NEVER_DAYS;
-		v[M_PRIVATE_RATIO].num = pct(w->private_visits, w->visits);
-		v[M_PROVINCE].str = w->province_off ? c->strings.p + w->province_off - 1 : NULL;
+		union metric_value *v = row(c, id);
 		v[M_GROUP_REVENUE].num += v[M_REVENUE].num;
 		v[M_GROUP_PIPELINE].num += v[M_PIPELINE].num;
 		/* Roll up into every ancestor; the depth cap breaks parent cycles. */
 		uint64_t p = m->parent[id];
 		for (int d = 0; d < MAX_DEPTH && p && p <= m->max_id && m->present[p]; d++, p = m->parent[p]) {
-			struct expr_value *pv = row(c, p);
+			union metric_value *pv = row(c, p);
 			if (d == 0)
 				pv[M_CHILDREN].num += 1;
 			pv[M_GROUP_REVENUE].num += v[M_REVENUE].num;
@@ -484,10 +512,10 @@ static int visit_facts(const struct account_facts *f, void *arg)
 	    .archived = f->archived,
 	};
 	add_account(c, &a);
-	struct expr_value *v = row(c, id);
-	struct acc_work *w = &c->w[id];
+	union metric_value *v = row(c, id);
+	struct acc_work work = {0}, *w = &work;
 	for (size_t i = 0; i < f->nyears; i++)
-		add_year(c, id, f->years[i].year, f->years[i].revenue, f->years[i].budget, f->years[i].margin);
+		add_year(c, w, f->years[i].year, f->years[i].revenue, f->years[i].budget, f->years[i].margin);
 	for (size_t i = 0; i < f->nopps; i++) {
 		const struct fact_opps *o = &f->opps[i];
 		if (o->year != c->year)
@@ -497,7 +525,7 @@ static int visit_facts(const struct account_facts *f, void *arg)
 		w->weighted += o->weighted_prob;
 		for (int s = 0; s < FACT_STAGES; s++) {
 			w->pipeline += o->open_stage[s];
-			w->weighted += o->open_stage[s] * stage_probability(c->cfg, enum_code_stage(s));
+			w->weighted += o->open_stage[s] * c->stage_prob[s];
 		}
 	}
 	for (size_t i = 0; i < f->ncontacts; i++) {
@@ -523,9 +551,10 @@ static int visit_facts(const struct account_facts *f, void *arg)
 	}
 	for (size_t i = 0; i < f->nacts; i++)
 		if (f->acts[i].day <= c->today)
-			add_visit(c, id, f->acts[i].day, f->acts[i].kind != FACT_ACT_OTHER,
+			add_visit(c, w, v, f->acts[i].day, f->acts[i].kind != FACT_ACT_OTHER,
 				  f->acts[i].kind == FACT_ACT_PRIVATE);
 	v[M_OPEN_COMPLAINTS].num = (double)f->open_complaints;
+	finish_account(c, w, v);
 	return 0;
 }
 
@@ -559,23 +588,32 @@ static int scan_all(struct ctx *c)
 		 FIELD_BIT(ACT_STATUS)},
 	    {ENT_complaint, visit_complaint, FIELD_BIT(CMP_ACCOUNT) | FIELD_BIT(CMP_RESOLVED) | FIELD_BIT(CMP_STATUS)},
 	};
+	/* Accounts gather their work data from every table, so it is kept for
+	 * all of them at once. */
+	c->w = table_resize(NULL, 0, &c->w_mapped, c->cap * sizeof *c->w);
+	if (!c->w_mapped)
+		memset(c->w, 0, c->cap * sizeof *c->w);
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < sizeof scans / sizeof scans[0]; i++)
 		r = scans[i].ent == ENT_opportunity /* the plan year's only */
 			? store_scan_match(c->t, ENTITY(opportunity), scans[i].mask, OPP_YEAR, c->year, visit_opp, c)
 			: store_scan_fields(c->t, kam_entities[scans[i].ent], scans[i].mask, scans[i].fn, c);
+	for (uint64_t id = 0; r == 0 && id <= c->m->max_id; id++)
+		if (c->m->present[id])
+			finish_account(c, &c->w[id], row(c, id));
+	table_free(c->w, c->w_mapped);
+	c->w = NULL;
 	return r;
 }
 
 static void ctx_reset(struct ctx *c)
 {
-	for (uint64_t i = 0; i < c->cap; i++)
-		free(c->m->names[i]);
 	memset(c->m->present, 0, c->cap);
 	memset(c->m->names, 0, c->cap * sizeof *c->m->names);
 	memset(c->m->v, 0, c->cap * M__COUNT * sizeof *c->m->v);
 	c->m->max_id = 0;
-	buf_reset(&c->strings);
+	strings_free(c->m->strings);
+	c->m->strings = NULL;
 }
 
 int metrics_compute_from(struct store *st, const struct kam_config *cfg, int year, int64_t today,
@@ -587,6 +625,8 @@ int metrics_compute_from(struct store *st, const struct kam_config *cfg, int yea
 	c.year = year;
 	c.today = date_to_days(today);
 	c.m->year = year;
+	for (int s = 0; s < FACT_STAGES; s++)
+		c.stage_prob[s] = stage_probability(cfg, enum_code_stage(s));
 	grow(&c, 0);
 	int r = store_begin(st, 0, &c.t);
 	uint64_t last = 0;
@@ -605,15 +645,11 @@ int metrics_compute_from(struct store *st, const struct kam_config *cfg, int yea
 	store_facts_release(&c.full);
 	free(c.dm.k);
 	if (r < 0) {
-		table_free(c.w, c.w_mapped);
-		buf_free(&c.strings);
 		metrics_free(c.m);
 		*out = NULL;
 		return set_cause(cause, r, "computing metrics: %s", kam_strerror(r));
 	}
-	finish(&c);
-	table_free(c.w, c.w_mapped);
-	c.m->strings = c.strings.p;
+	roll_up(&c);
 	*out = c.m;
 	return 0;
 }
@@ -628,13 +664,10 @@ void metrics_free(struct metric_set *m)
 {
 	if (!m)
 		return;
-	if (m->names)
-		for (uint64_t i = 0; i <= m->max_id; i++)
-			free(m->names[i]);
 	free(m->names);
 	free(m->present);
 	table_free(m->v, m->v_mapped);
 	free(m->parent);
-	free(m->strings);
+	strings_free(m->strings);
 	free(m);
 }

@@ -60,67 +60,83 @@ static void group_resolve(const struct kam_config *cfg, const struct conf_strlis
 }
 
 /* Percent of the attainable points earned on a group of criteria. */
-static double group_percent(const struct kam_config *cfg, const struct group *g, const struct account_score *a)
+static double group_percent(const struct kam_config *cfg, const struct group *g, const struct criterion_score *crit)
 {
 	double got = 0;
 	for (int k = 0; k < g->n; k++)
-		got += CONF_MAP_AT(cfg->criteria, struct criterion, g->idx[k])->weight * a->crit[g->idx[k]].percent /
-		       100.0;
+		got +=
+		    CONF_MAP_AT(cfg->criteria, struct criterion, g->idx[k])->weight * crit[g->idx[k]].percent / 100.0;
 	return g->max > 0 ? 100.0 * got / g->max : 0;
 }
 
-static void score_account(const struct kam_config *cfg, double wsum, const struct group *gx, const struct group *gy,
-			  const struct expr_value *row, struct account_score *a)
+static double criteria_points(const struct kam_config *cfg, double wsum, const union metric_value *row,
+			      struct criterion_score *crit)
 {
-	a->score = 0;
+	double score = 0;
 	for (int i = 0; i < cfg->criteria.n; i++) {
 		const struct criterion *c = CONF_MAP_AT(cfg->criteria, struct criterion, i);
-		struct criterion_score *cs = &a->crit[i];
+		struct criterion_score *cs = &crit[i];
 		cs->value = expr_eval(c->metric.e, row);
 		cs->percent = criterion_percent(c, &cs->value);
 		/* Points are normalised so that they add up to the score. */
 		cs->points = wsum > 0 ? c->weight * cs->percent / wsum : 0;
-		a->score += cs->points;
+		score += cs->points;
 	}
-	a->score = round(a->score * 10.0) / 10.0;
+	return score;
+}
+
+static void score_account(const struct kam_config *cfg, double wsum, const struct group *gx, const struct group *gy,
+			  const union metric_value *row, struct criterion_score *crit, struct account_score *a)
+{
+	a->score = round(criteria_points(cfg, wsum, row, crit) * 10.0) / 10.0;
 	a->tier = cfg->tiers.n - 1;
 	for (int t = 0; t < cfg->tiers.n; t++)
 		if (a->score >= CONF_MAP_AT(cfg->tiers, struct tier, t)->min) {
 			a->tier = t;
 			break;
 		}
-	a->x = group_percent(cfg, gx, a);
-	a->y = group_percent(cfg, gy, a);
+	a->x = group_percent(cfg, gx, crit);
+	a->y = group_percent(cfg, gy, crit);
 	int hx = a->x >= cfg->quadrant.x_split, hy = a->y >= cfg->quadrant.y_split;
 	a->quadrant = hx && hy ? QUAD_STRATEGIC : hy ? QUAD_BIG : hx ? QUAD_POTENTIAL : QUAD_TRANSACTIONAL;
 }
 
+/* The sort key beside the index, so that sorting reads one small array
+ * instead of every account's score. acc is sorted by id: the index breaks
+ * ties as the id would. */
+struct by_revenue {
+	double revenue;
+	size_t i;
+};
+
 static int by_revenue_desc(const void *x, const void *y)
 {
-	const struct account_score *a = *(struct account_score *const *)x, *b = *(struct account_score *const *)y;
+	const struct by_revenue *a = x, *b = y;
 	if (a->revenue != b->revenue)
 		return a->revenue < b->revenue ? 1 : -1;
-	return a->account_id < b->account_id ? -1 : a->account_id > b->account_id;
+	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-/* A while the revenue before the account is under a%, then B under a+b%. */
+/* A while the revenue before the account is under a%, then B under a+b%;
+ * no revenue is C. */
 static void assign_abc(const struct kam_config *cfg, struct score_set *s)
 {
-	struct account_score **order = xmalloc((s->n ? s->n : 1) * sizeof *order);
+	struct by_revenue *order = xmalloc((s->n ? s->n : 1) * sizeof *order);
+	size_t n = 0;
 	double total = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		order[i] = &s->acc[i];
-		total += s->acc[i].revenue > 0 ? s->acc[i].revenue : 0;
+		s->acc[i].abc = 'C';
+		if (s->acc[i].revenue > 0) {
+			order[n++] = (struct by_revenue){s->acc[i].revenue, i};
+			total += s->acc[i].revenue;
+		}
 	}
-	qsort(order, s->n, sizeof *order, by_revenue_desc);
+	qsort(order, n, sizeof *order, by_revenue_desc);
 	double cum = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		double before = total > 0 ? 100.0 * cum / total : 100.0;
-		if (order[i]->revenue <= 0)
-			order[i]->abc = 'C';
-		else
-			order[i]->abc = before < cfg->abc.a ? 'A' : before < cfg->abc.a + cfg->abc.b ? 'B' : 'C';
-		cum += order[i]->revenue > 0 ? order[i]->revenue : 0;
+	for (size_t k = 0; k < n; k++) {
+		double before = 100.0 * cum / total;
+		s->acc[order[k].i].abc = before < cfg->abc.a ? 'A' : before < cfg->abc.a + cfg->abc.b ? 'B' : 'C';
+		cum += order[k].revenue;
 	}
 	free(order);
 }
@@ -148,20 +164,20 @@ static void assign_allocation(const struct kam_config *cfg, struct score_set *s)
 	}
 }
 
-int rules_score_metrics(struct metric_set *m, const struct kam_config *cfg, struct score_set **out, char **cause)
+int rules_score_metrics(struct metric_set *m, int take, const struct kam_config *cfg, struct score_set **out,
+			char **cause)
 {
 	struct score_set *s = xcalloc(1, sizeof *s);
 	s->cfg = cfg;
+	s->metrics = m;
+	s->owns_metrics = take;
 	s->rules_hash = cfg->rules_hash;
 	s->computed = (int64_t)time(NULL);
 	size_t n = 0;
 	for (uint64_t id = 0; id <= m->max_id; id++)
 		n += m->present[id] == 1;
 	s->acc = xcalloc(n ? n : 1, sizeof *s->acc);
-	int nc = cfg->criteria.n;
-	/* One block for every account's criterion scores. */
-	struct criterion_score *crit = xcalloc(n * (size_t)(nc ? nc : 1) + 1, sizeof *crit);
-	s->crit_block = crit;
+	struct criterion_score *crit = xcalloc(cfg->criteria.n ? (size_t)cfg->criteria.n : 1, sizeof *crit);
 	double wsum = weight_sum(cfg);
 	struct group gx, gy;
 	group_resolve(cfg, &cfg->quadrant.x, &gx);
@@ -169,20 +185,24 @@ int rules_score_metrics(struct metric_set *m, const struct kam_config *cfg, stru
 	for (uint64_t id = 0; id <= m->max_id; id++) {
 		if (m->present[id] != 1)
 			continue;
-		struct account_score *a = &s->acc[s->n];
+		struct account_score *a = &s->acc[s->n++];
 		a->account_id = id;
-		a->crit = crit + s->n * (size_t)nc;
 		a->revenue = metrics_row(m, id)[M_REVENUE].num;
-		score_account(cfg, wsum, &gx, &gy, metrics_row(m, id), a);
+		score_account(cfg, wsum, &gx, &gy, metrics_row(m, id), crit, a);
 		if (a->tier >= 0 && a->tier < 16)
 			s->tier_count[a->tier]++;
-		s->n++;
 	}
+	free(crit);
 	assign_abc(cfg, s);
 	assign_allocation(cfg, s);
 	(void)cause;
 	*out = s;
 	return 0;
+}
+
+void score_criteria(const struct score_set *s, const struct account_score *a, struct criterion_score *out)
+{
+	criteria_points(s->cfg, weight_sum(s->cfg), metrics_row(s->metrics, a->account_id), out);
 }
 
 int rules_score_all(struct store *st, const struct kam_config *cfg, struct score_set **out, char **cause)
@@ -193,13 +213,10 @@ int rules_score_all(struct store *st, const struct kam_config *cfg, struct score
 		*out = NULL;
 		return r;
 	}
-	r = rules_score_metrics(m, cfg, out, cause);
-	if (r < 0) {
+	r = rules_score_metrics(m, 1, cfg, out, cause);
+	if (r < 0)
 		metrics_free(m);
-		return r;
-	}
-	(*out)->metrics = m;
-	return 0;
+	return r;
 }
 
 const struct account_score *score_set_get(const struct score_set *s, uint64_t account_id)
@@ -219,9 +236,9 @@ void score_set_free(struct score_set *s)
 {
 	if (!s)
 		return;
-	free(s->crit_block);
 	free(s->acc);
-	metrics_free(s->metrics);
+	if (s->owns_metrics)
+		metrics_free(s->metrics);
 	free(s);
 }
 

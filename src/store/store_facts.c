@@ -487,7 +487,7 @@ struct rd {
 	int bad;
 };
 
-static uint64_t get_u(struct rd *r)
+static uint64_t get_u_long(struct rd *r)
 {
 	uint64_t v = 0;
 	for (int shift = 0; shift < 64; shift += 7) {
@@ -504,13 +504,21 @@ static uint64_t get_u(struct rd *r)
 	return 0;
 }
 
-static int64_t get_s(struct rd *r)
+/* Most values (flags, deltas of days, counts) fit one byte. */
+static inline uint64_t get_u(struct rd *r)
+{
+	if (r->p < r->end && *r->p < 0x80)
+		return *r->p++;
+	return get_u_long(r);
+}
+
+static inline int64_t get_s(struct rd *r)
 {
 	return unzz(get_u(r));
 }
 
 /* A count that cannot exceed the bytes left (each item takes one or more). */
-static size_t get_n(struct rd *r)
+static inline size_t get_n(struct rd *r)
 {
 	uint64_t n = get_u(r);
 	if (n > (uint64_t)(r->end - r->p)) {

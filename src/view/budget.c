@@ -277,10 +277,8 @@ static int budget_drill(struct vlist *v, struct store *st, const struct kam_conf
 	if (by == BY_TIER) { /* the tiers of the report's year, as report_budget scores them */
 		struct metric_set *m = NULL;
 		rc = metrics_compute(st, cfg, year, today, &m, cause);
-		if (!rc && (rc = rules_score_metrics(m, cfg, &d.scores, cause)) != 0)
+		if (!rc && (rc = rules_score_metrics(m, 1, cfg, &d.scores, cause)) != 0)
 			metrics_free(m);
-		else if (!rc)
-			d.scores->metrics = m;
 		if (rc)
 			return rc;
 	}

@@ -181,10 +181,12 @@ static void overview_score(struct detail *d, const struct record *acct)
 	buf_addf(&b, "Score %.0f/100   tier %s   quadrant %s   ABC %c", a->score, rules_tier_id(cfg, a->tier),
 		 rules_quadrant_label(cfg, a->quadrant), a->abc);
 	add_line(d, DL_HEAD, &b);
+	struct criterion_score *crit = xcalloc(cfg->criteria.n ? (size_t)cfg->criteria.n : 1, sizeof *crit);
+	score_criteria(d->scores, a, crit);
 	for (int i = 0; i < cfg->criteria.n; i++) {
 		const struct criterion *c = CONF_MAP_AT(cfg->criteria, struct criterion, i);
-		char *why = rules_explain(cfg, i, &a->crit[i]);
-		char *pts = xasprintf("%.0f/%.0f", a->crit[i].points, c->weight);
+		char *why = rules_explain(cfg, i, &crit[i]);
+		char *pts = xasprintf("%.0f/%.0f", crit[i].points, c->weight);
 		buf_adds(&b, "  ");
 		cell(&b, cfg->lang == 1 && c->zh ? c->zh : c->en ? c->en : c->head.id, 16, TEXT_LEFT);
 		buf_addc(&b, ' ');
@@ -194,6 +196,7 @@ static void overview_score(struct detail *d, const struct record *acct)
 		free(why);
 		free(pts);
 	}
+	free(crit);
 	buf_free(&b);
 }
 

@@ -13,15 +13,11 @@
 #include "kam/err.h"
 #include "kam/rules.h"
 
-static struct expr_value metrics[M__COUNT];
+static union metric_value metrics[M__COUNT];
 
 static void setup_metrics(void)
 {
-	for (int i = 0; i < M__COUNT; i++) {
-		metrics[i].type = metric_defs[i].type;
-		metrics[i].num = 0;
-		metrics[i].str = NULL;
-	}
+	memset(metrics, 0, sizeof metrics);
 	metrics[M_REVENUE].num = 1500000;
 	metrics[M_MARGIN].num = 25;
 	metrics[M_BUYING_YEARS].num = 3;

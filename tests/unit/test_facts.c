@@ -193,11 +193,16 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void same_value(uint64_t id, int m, const struct expr_value *a, const struct expr_value *b)
+static void same_value(uint64_t id, int m, const union metric_value *a, const union metric_value *b)
 {
-	if (a->type != b->type || a->num != b->num || (!a->str) != (!b->str) || (a->str && strcmp(a->str, b->str)))
-		fail_msg("account %llu, metric %s: facts %.17g '%s', scan %.17g '%s'", (unsigned long long)id,
-			 metric_defs[m].name, a->num, a->str ? a->str : "", b->num, b->str ? b->str : "");
+	if (metric_defs[m].type == ET_STR) {
+		if ((!a->str) != (!b->str) || (a->str && strcmp(a->str, b->str)))
+			fail_msg("account %llu, metric %s: facts '%s', scan '%s'", (unsigned long long)id,
+				 metric_defs[m].name, a->str ? a->str : "", b->str ? b->str : "");
+	} else if (a->num != b->num) {
+		fail_msg("account %llu, metric %s: facts %.17g, scan %.17g", (unsigned long long)id,
+			 metric_defs[m].name, a->num, b->num);
+	}
 }
 
 /* Every metric of every account, facts against scans. */

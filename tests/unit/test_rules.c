@@ -137,7 +137,7 @@ static void test_metrics_profile_contacts_activities(void **state)
 	struct kam_config *cfg = defaults();
 	struct metric_set *m;
 	assert_int_equal(metrics_compute(fx->st, cfg, 2026, 20261123, &m, NULL), 0);
-	const struct expr_value *g = metrics_row(m, 1);
+	const union metric_value *g = metrics_row(m, 1);
 	assert_string_equal(g[M_PROCUREMENT].str, "centralized");
 	assert_string_equal(g[M_POSITION].str, "leader");
 	assert_string_equal(g[M_SCALE].str, "xl");
@@ -208,11 +208,15 @@ static void test_scores_tiers_quadrant(void **state)
 	const struct account_score *a1 = score_set_get(s, 1), *a2 = score_set_get(s, 2);
 	const struct account_score *a3 = score_set_get(s, 3), *a4 = score_set_get(s, 4);
 	int years = 9, big = 10, wallet = 11;
+	struct criterion_score c1[12], c2[12];
+	assert_int_equal(cfg->criteria.n, 12);
+	score_criteria(s, a1, c1);
+	score_criteria(s, a2, c2);
 	/* 1: 3 years -> 100% of 50; xl -> 30; wallet 30% of 40 -> 75% of 20 = 15. */
-	CLOSE(a1->crit[years].percent, 100);
-	CLOSE(a1->crit[big].points, 30);
-	CLOSE(a1->crit[wallet].points, 15);
-	CLOSE(a1->crit[0].points, 0);
+	CLOSE(c1[years].percent, 100);
+	CLOSE(c1[big].points, 30);
+	CLOSE(c1[wallet].points, 15);
+	CLOSE(c1[0].points, 0);
 	CLOSE(a1->score, 95);
 	assert_string_equal(rules_tier_id(cfg, a1->tier), "strategic");
 	/* 2: 2 years -> 60% of 50 = 30; l -> 30; no budget -> 0: 60 = key exactly. */
@@ -236,13 +240,13 @@ static void test_scores_tiers_quadrant(void **state)
 	CLOSE(a3->y, 25);
 	assert_int_equal(a3->quadrant, QUAD_TRANSACTIONAL);
 	assert_int_equal(a4->quadrant, QUAD_TRANSACTIONAL);
-	char *why = rules_explain(cfg, years, &a2->crit[years]);
+	char *why = rules_explain(cfg, years, &c2[years]);
 	assert_string_equal(why, "2 years, 60% of 50");
 	free(why);
-	why = rules_explain(cfg, wallet, &a1->crit[wallet]);
+	why = rules_explain(cfg, wallet, &c1[wallet]);
 	assert_string_equal(why, "30.0% share");
 	free(why);
-	why = rules_explain(cfg, big, &a1->crit[big]);
+	why = rules_explain(cfg, big, &c1[big]);
 	assert_string_equal(why, "big yes");
 	free(why);
 	score_set_free(s);
@@ -291,7 +295,7 @@ static void test_what_if_rescore_and_store(void **state)
 	assert_int_equal(conf_set(alt, "tiers.key=61", NULL), 0);
 	struct score_set *s, *w;
 	assert_int_equal(rules_score_all(fx->st, cfg, &s, NULL), 0);
-	assert_int_equal(rules_score_metrics(s->metrics, alt, &w, NULL), 0);
+	assert_int_equal(rules_score_metrics(s->metrics, 0, alt, &w, NULL), 0);
 	assert_string_equal(rules_tier_id(alt, score_set_get(w, 2)->tier), "develop");
 	assert_int_equal(rules_scores_fresh(fx->st, cfg), 0);
 	assert_int_equal(rules_store_scores(fx->st, s, NULL), 0);
