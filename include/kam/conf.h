@@ -142,9 +142,8 @@ struct kam_config {
 
 	struct {
 		struct conf_strlist x, y; /* criterion ids */
-		struct conf_mark x_mark, y_mark;
-		double x_split, y_split; /* percent at which a group counts as high */
-		struct conf_map labels;  /* struct conf_label keyed by quadrant code */
+		double x_split, y_split;  /* percent at which a group counts as high */
+		struct conf_map labels;   /* struct conf_label keyed by quadrant code */
 	} quadrant;
 
 	struct {

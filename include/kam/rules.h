@@ -27,6 +27,7 @@ struct expr_value {
  * in src, *cause = message. The result type is in *type. */
 int expr_compile(const char *src, struct expr **out, enum expr_type *type, size_t *errpos, char **cause);
 void expr_free(struct expr *e);
+struct expr *expr_clone(const struct expr *e);
 enum expr_type expr_result_type(const struct expr *e);
 /* Metric ids the expression reads (bitmask over enum metric_id). */
 uint64_t expr_metrics(const struct expr *e);

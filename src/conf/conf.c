@@ -342,6 +342,106 @@ static void free_fields(const struct dtab *t, void *base)
 		free_field(&t->d[i], base);
 }
 
+/* ---- clone: a deep copy, as free_field frees ------------------------------ */
+
+struct clone {
+	const struct kam_config *from;
+	struct kam_config *to;
+};
+
+/* Marks borrow their file name from the config's file list: the copy's. */
+static void clone_mark(const struct clone *c, struct conf_mark *m)
+{
+	for (int i = 0; m->file && i < c->from->files.n; i++)
+		if (m->file == c->from->files.v[i]) {
+			m->file = c->to->files.v[i];
+			return;
+		}
+}
+
+static void clone_strlist(const struct clone *c, struct conf_strlist *sl)
+{
+	char **v = sl->v;
+	sl->v = NULL;
+	int n = sl->n;
+	sl->n = 0;
+	for (int i = 0; i < n; i++)
+		conf_strlist_add(sl, v[i]);
+	clone_mark(c, &sl->mark);
+}
+
+static void clone_fields(const struct clone *c, const struct dtab *t, void *base);
+
+/* base already holds a shallow copy: replace what it shares with the original. */
+static void clone_field(const struct clone *c, const struct desc *d, void *base)
+{
+	void *p = (char *)base + d->off;
+	switch (d->type) {
+	case D_STR:
+		if (*(char **)p)
+			*(char **)p = xstrdup(*(char **)p);
+		break;
+	case D_EXPR: {
+		struct conf_expr *ce = p;
+		ce->e = expr_clone(ce->e);
+		ce->src = ce->src ? xstrdup(ce->src) : NULL;
+		clone_mark(c, &ce->mark);
+		break;
+	}
+	case D_STRLIST:
+		clone_strlist(c, p);
+		break;
+	case D_STEPS: {
+		struct conf_step **s = p;
+		int n = *(int *)(void *)((char *)base + d->off2);
+		if (*s) {
+			struct conf_step *v = xmalloc((size_t)(n ? n : 1) * sizeof *v);
+			memcpy(v, *s, (size_t)n * sizeof *v);
+			*s = v;
+		}
+		break;
+	}
+	case D_STRUCT:
+		clone_fields(c, d->sub, p);
+		break;
+	case D_MAP: {
+		struct conf_map *m = p;
+		void *items = m->items;
+		m->items = m->cap ? xmalloc((size_t)m->cap * d->sub->item_size) : NULL;
+		if (m->n)
+			memcpy(m->items, items, (size_t)m->n * d->sub->item_size);
+		for (int i = 0; i < m->n; i++) {
+			struct conf_item *it = map_item(m, d->sub, i);
+			it->id = xstrdup(it->id);
+			clone_mark(c, &it->mark);
+			clone_fields(c, d->sub, it);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void clone_fields(const struct clone *c, const struct dtab *t, void *base)
+{
+	for (int i = 0; i < t->n; i++)
+		clone_field(c, &t->d[i], base);
+}
+
+struct kam_config *conf_clone(const struct kam_config *cfg)
+{
+	struct kam_config *to = xmalloc(sizeof *to);
+	*to = *cfg;
+	struct clone c = {cfg, to};
+	to->files.v = NULL;
+	to->files.n = 0;
+	for (int i = 0; i < cfg->files.n; i++)
+		conf_strlist_add(&to->files, cfg->files.v[i]);
+	clone_fields(&c, &conf_root_tab, to);
+	return to;
+}
+
 void conf_free(struct kam_config *cfg)
 {
 	if (!cfg)

@@ -54,6 +54,8 @@ struct conf_item *conf_map_get_or_add(struct conf_map *m, const struct dtab *t, 
 struct conf_item *conf_map_find(const struct conf_map *m, const struct dtab *t, const char *id);
 
 void conf_init(struct kam_config *cfg);
+/* A deep copy: shares nothing with cfg. */
+struct kam_config *conf_clone(const struct kam_config *cfg);
 /* Cross-checks after all files: required keys, references, sorting, hash. */
 void conf_finalize(struct kam_config *cfg, struct ld *l);
 void conf_error(struct ld *l, const struct conf_mark *m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

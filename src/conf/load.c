@@ -787,14 +787,42 @@ static int ld_finish(struct ld *l, struct kam_config **out, char **cause)
 	return 0;
 }
 
+/* The built-in defaults as parsed, before the cross-checks, with their
+ * errors (tests/config keeps them clean): parsed once per process, then
+ * copied for every load, which parses only the user's file. */
+static struct {
+	struct kam_config *cfg;
+	struct buf errs;
+	int nerr, broken;
+} defaults;
+
+static void parse_defaults(struct ld *l)
+{
+	if (!defaults.cfg) {
+		struct ld d = {0};
+		d.cfg = xcalloc(1, sizeof *d.cfg);
+		conf_init(d.cfg);
+		struct src def = {cfg_add_file(d.cfg, "<built-in>"), conf_default_yaml, conf_default_yaml_len};
+		ld_parse_src(&d, &def);
+		defaults.cfg = d.cfg;
+		defaults.errs = d.errs;
+		defaults.nerr = d.nerr;
+		defaults.broken = d.broken || d.prescan_failed;
+	}
+	l->cfg = conf_clone(defaults.cfg);
+	if (defaults.errs.len)
+		buf_add(&l->errs, defaults.errs.p, defaults.errs.len);
+	l->nerr = defaults.nerr;
+	l->broken = defaults.broken;
+}
+
 /* Parse built-in defaults then (optionally) one more text into a new config. */
 static int conf_build(const char *name, const char *text, size_t len, struct kam_config **out, char **cause)
 {
 	struct ld l = {0};
-	l.cfg = xcalloc(1, sizeof *l.cfg);
-	conf_init(l.cfg);
-	struct src def = {cfg_add_file(l.cfg, "<built-in>"), conf_default_yaml, conf_default_yaml_len};
-	ld_parse_src(&l, &def);
+	parse_defaults(&l);
+	struct src def = {l.cfg->files.v[0], conf_default_yaml, conf_default_yaml_len};
+	l.srcs[l.nsrcs++] = &def;
 	struct src user;
 	if (name) {
 		user.name = cfg_add_file(l.cfg, name);

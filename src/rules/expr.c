@@ -541,6 +541,20 @@ void expr_free(struct expr *e)
 	free(e);
 }
 
+struct expr *expr_clone(const struct expr *e)
+{
+	if (!e)
+		return NULL;
+	struct expr *c = xmalloc(sizeof *c);
+	*c = *e;
+	c->n = xmalloc((size_t)(e->nn ? e->nn : 1) * sizeof *c->n);
+	for (int i = 0; i < e->nn; i++) {
+		c->n[i] = e->n[i];
+		c->n[i].str = e->n[i].str ? xstrdup(e->n[i].str) : NULL;
+	}
+	return c;
+}
+
 int expr_compile(const char *src, struct expr **out, enum expr_type *type, size_t *errpos, char **cause)
 {
 	struct parser ps = {src, src, xcalloc(1, sizeof(struct expr)), 0, 0, 0, 0, NULL};

@@ -1,5 +1,5 @@
 /* libFuzzer harness for rule expressions: compile any text; evaluate what
- * compiles against zeroed metrics. */
+ * compiles against zeroed metrics (strings unset). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t pos = 0;
 	enum expr_type t;
 	if (expr_compile(src, &e, &t, &pos, &cause) == 0) {
-		struct expr_value m[M__COUNT];
+		union metric_value m[M__COUNT];
 		memset(m, 0, sizeof m);
-		for (int i = 0; i < M__COUNT; i++)
-			m[i].type = metric_defs[i].type;
 		struct expr_value v = expr_eval(e, m);
 		if (v.type != t)
 			abort();

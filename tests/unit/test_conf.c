@@ -497,6 +497,31 @@ static void test_what_if(void **state)
 	conf_free(cfg);
 }
 
+/* Every load starts from one parse of the built-in file: the configs must
+ * share nothing, and their marks name their own file list. */
+static void test_loads_independent(void **state)
+{
+	(void)state;
+	struct kam_config *a, *b;
+	assert_int_equal(conf_load_defaults(&a, NULL), 0);
+	const char *text = "tiers:\n  key: {min: 61}\n";
+	assert_int_equal(conf_load_text("b.yaml", text, strlen(text), &b, NULL), 0);
+	assert_int_equal(conf_set(a, "margin.weight=30", NULL), 0);
+	assert_int_equal(conf_set(a, "margin.metric=margin", NULL), 0);
+	assert_true(conf_criterion(b, "margin")->weight != 30);
+	assert_string_equal(conf_criterion(b, "margin")->metric.src, "margin_3y");
+	assert_true(conf_tier(a, "key")->min != 61);
+	const struct criterion *m = conf_criterion(b, "margin");
+	assert_ptr_equal(m->metric.mark.file, b->files.v[0]);
+	assert_ptr_equal(m->head.mark.file, b->files.v[0]);
+	assert_ptr_equal(conf_tier(b, "key")->head.mark.file, b->files.v[1]); /* last named there */
+	conf_free(a);
+	/* b still reads after a is gone (ASan: nothing of a's). */
+	assert_string_equal(m->metric.mark.file, "<built-in>");
+	assert_string_equal(conf_criterion(b, "margin")->en, "Return on effort (margin)");
+	conf_free(b);
+}
+
 static void test_discovery(void **state)
 {
 	(void)state;
@@ -568,6 +593,7 @@ int main(void)
 	    cmocka_unit_test(test_override_only_what_is_named),
 	    cmocka_unit_test(test_dump_round_trip),
 	    cmocka_unit_test(test_what_if),
+	    cmocka_unit_test(test_loads_independent),
 	    cmocka_unit_test(test_discovery),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
