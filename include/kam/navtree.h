@@ -11,7 +11,13 @@
 /* The account navigator's data: every account decoded into an owned row once
  * per load (one read txn, released before the caller waits for a key), with
  * the figures the navigator shows, arranged as a tree (group -> province ->
- * city) or a flat list, sorted and filtered. Curses-free. */
+ * city) or a flat list, sorted and filtered. Curses-free.
+ *
+ * The last contact of an account is read when first asked for
+ * (nav_last_contact: the rows on screen), from the account's activities,
+ * and for every account at once when the rows are sorted by it: reading
+ * every activity up front cost seconds before the first frame on a big
+ * database. */
 
 struct nav_acct {
 	struct record *rec; /* owned copy of the account */
@@ -22,7 +28,7 @@ struct nav_acct {
 	char *fold;      /* text_fold(name + kam + province + city) for search/filter */
 	int64_t revenue; /* cents, of nav->rev_year */
 	int has_revenue;
-	int64_t last_contact; /* yyyymmdd of the last contact, 0 = never */
+	int64_t last_contact; /* yyyymmdd of the last contact, 0 = never, NAV_UNREAD = not read yet */
 	int *kids;            /* indexes into nav->a, in sort order */
 	int nkids;
 	int folded;
@@ -30,6 +36,8 @@ struct nav_acct {
 	double score;     /* from the YAML rules (nav_set_scores) */
 	const char *tier; /* borrowed from the config, NULL = not scored */
 };
+
+#define NAV_UNREAD (-1)
 
 enum nav_sort { NAV_SORT_REVENUE, NAV_SORT_SCORE, NAV_SORT_NAME, NAV_SORT_LAST, NAV_SORT_KAM, NAV_SORT__COUNT };
 
@@ -49,8 +57,9 @@ struct navtree {
 	char *filter;        /* the filter as typed (sanitised), or NULL */
 	struct query *query; /* filter parsed (kam/query.h); NULL = all */
 	int rev_year;
-	int64_t today;  /* yyyymmdd */
-	uint64_t txnid; /* store_last_txnid() at load time */
+	int64_t today;    /* yyyymmdd */
+	uint64_t txnid;   /* store_last_txnid() at load time */
+	struct store *st; /* borrowed: what is read on demand */
 };
 
 const char *nav_sort_name(enum nav_sort s);
@@ -59,6 +68,9 @@ const char *nav_sort_name(enum nav_sort s);
  * disturb the view. */
 int nav_load(struct navtree *nav, struct store *st, const struct navtree *old, int rev_year, char **cause);
 void nav_free(struct navtree *nav);
+/* The last contact of nav->a[i] (yyyymmdd, 0 = never), read now if it was
+ * not. Needs no transaction open in the calling thread. */
+int64_t nav_last_contact(struct navtree *nav, int i);
 /* Rebuild rows after a change of sort, fold, flat or filter. */
 void nav_rebuild(struct navtree *nav);
 int nav_find(const struct navtree *nav, uint64_t id); /* index into a, or -1 */

@@ -120,10 +120,10 @@ static void nav_row(void *ctx, int i, int width, char *out, size_t outsz, int *a
 		buf_addf(&tmp, " %s", a->kam ? a->kam : "--");
 		fit_cell(&b, tmp.p, c.kam, TEXT_LEFT);
 		buf_reset(&tmp);
-		if (a->last_contact)
-			buf_addf(&tmp, "%lldd",
-				 (long long)(date_to_days(t->nav.today) - date_to_days(a->last_contact)));
-		fit_cell(&b, a->last_contact ? tmp.p : "--", c.last, TEXT_RIGHT);
+		int64_t last = nav_last_contact(&t->nav, r->acct);
+		if (last)
+			buf_addf(&tmp, "%lldd", (long long)(date_to_days(t->nav.today) - date_to_days(last)));
+		fit_cell(&b, last ? tmp.p : "--", c.last, TEXT_RIGHT);
 	}
 	snprintf(out, outsz, "%s", b.p ? b.p : "");
 	*attr = 0;

@@ -32,8 +32,6 @@ struct load {
 	int nstaff, capstaff;
 	struct idval *rev;
 	int nrev, caprev;
-	struct idval *last;
-	int nlast, caplast;
 	int cap;
 };
 
@@ -83,16 +81,76 @@ static int visit_year(const struct record *r, void *arg)
 
 /* The last contact is the latest activity on or before today that was not
  * cancelled (planned visits in the future are not contacts yet). */
-static int visit_activity(const struct record *r, void *arg)
+static int is_contact(const struct navtree *nav, const struct record *r)
 {
-	struct load *l = arg;
-	int64_t d = r->v[ACT_DATE].i;
-	if (!r->v[ACT_DATE].set || d > l->nav->today)
+	if (!r->v[ACT_DATE].set || r->v[ACT_DATE].i > nav->today)
 		return 0;
-	if (r->v[ACT_STATUS].set && r->v[ACT_STATUS].s && strcmp(r->v[ACT_STATUS].s, "cancelled") == 0)
-		return 0;
-	push_idval(&l->last, &l->nlast, &l->caplast, (uint64_t)r->v[ACT_ACCOUNT].i, d);
+	return !(r->v[ACT_STATUS].set && r->v[ACT_STATUS].s && strcmp(r->v[ACT_STATUS].s, "cancelled") == 0);
+}
+
+#define LAST_FIELDS (FIELD_BIT(ACT_ACCOUNT) | FIELD_BIT(ACT_DATE) | FIELD_BIT(ACT_STATUS))
+
+struct last_one {
+	const struct navtree *nav;
+	int64_t last;
+};
+
+static int visit_last_one(const struct record *r, void *arg)
+{
+	struct last_one *l = arg;
+	if (is_contact(l->nav, r) && r->v[ACT_DATE].i > l->last)
+		l->last = r->v[ACT_DATE].i;
 	return 0;
+}
+
+static int visit_last_all(const struct record *r, void *arg)
+{
+	struct navtree *nav = arg;
+	int k = is_contact(nav, r) ? nav_find(nav, (uint64_t)r->v[ACT_ACCOUNT].i) : -1;
+	if (k >= 0 && r->v[ACT_DATE].i > nav->a[k].last_contact)
+		nav->a[k].last_contact = r->v[ACT_DATE].i;
+	return 0;
+}
+
+int64_t nav_last_contact(struct navtree *nav, int i)
+{
+	struct nav_acct *a = &nav->a[i];
+	if (a->last_contact != NAV_UNREAD)
+		return a->last_contact;
+	struct last_one l = {nav, 0};
+	struct value v = {(int64_t)a->id, NULL, 1};
+	struct txn *t;
+	/* What cannot be read now shows as never, and is asked again next time. */
+	if (!nav->st || store_begin(nav->st, 0, &t) != 0)
+		return 0;
+	int rc = store_index_scan_fields(t, ENTITY(activity), "account", &v, 1, LAST_FIELDS, visit_last_one, &l);
+	store_abort(t);
+	if (rc)
+		return 0;
+	return a->last_contact = l.last;
+}
+
+/* Every account's at once: one pass over the activities beats an index
+ * walk per account when most are unread. */
+static void read_all_last(struct navtree *nav)
+{
+	int unread = 0;
+	for (int i = 0; i < nav->na; i++)
+		unread += nav->a[i].last_contact == NAV_UNREAD;
+	if (unread < 64) {
+		for (int i = 0; i < nav->na; i++)
+			nav_last_contact(nav, i);
+		return;
+	}
+	struct txn *t;
+	if (!nav->st || store_begin(nav->st, 0, &t) != 0)
+		return;
+	for (int i = 0; i < nav->na; i++)
+		nav->a[i].last_contact = 0;
+	if (store_scan_fields(t, ENTITY(activity), LAST_FIELDS, visit_last_all, nav) != 0)
+		for (int i = 0; i < nav->na; i++)
+			nav->a[i].last_contact = NAV_UNREAD;
+	store_abort(t);
 }
 
 static char *fold_of(const struct nav_acct *a)
@@ -153,9 +211,9 @@ static int load_all(struct txn *t, struct load *l)
 {
 	int rc = store_scan(t, ENTITY(staff), visit_staff, l);
 	if (!rc)
-		rc = store_scan(t, ENTITY(account_year), visit_year, l);
-	if (!rc)
-		rc = store_scan(t, ENTITY(activity), visit_activity, l);
+		rc = store_scan_fields(t, ENTITY(account_year),
+				       FIELD_BIT(AY_ACCOUNT) | FIELD_BIT(AY_YEAR) | FIELD_BIT(AY_REVENUE), visit_year,
+				       l);
 	if (!rc)
 		rc = store_scan(t, ENTITY(account), visit_account, l);
 	return rc;
@@ -170,19 +228,16 @@ static void join_load(struct load *l)
 		qsort(l->staff, (size_t)l->nstaff, sizeof *l->staff, cmp_idname);
 	if (nav->na > 1)
 		qsort(nav->a, (size_t)nav->na, sizeof *nav->a, cmp_acct_id);
-	for (int i = 0; i < nav->na; i++)
+	for (int i = 0; i < nav->na; i++) {
 		acct_fill(&nav->a[i], l);
+		nav->a[i].last_contact = NAV_UNREAD;
+	}
 	for (int i = 0; i < l->nrev; i++) {
 		int k = nav_find(nav, l->rev[i].id);
 		if (k >= 0) {
 			nav->a[k].revenue += l->rev[i].v;
 			nav->a[k].has_revenue = 1;
 		}
-	}
-	for (int i = 0; i < l->nlast; i++) {
-		int k = nav_find(nav, l->last[i].id);
-		if (k >= 0 && l->last[i].v > nav->a[k].last_contact)
-			nav->a[k].last_contact = l->last[i].v;
 	}
 }
 
@@ -192,7 +247,6 @@ static void load_free(struct load *l)
 		free(l->staff[i].name);
 	free(l->staff);
 	free(l->rev);
-	free(l->last);
 }
 
 int nav_load(struct navtree *nav, struct store *st, const struct navtree *old, int rev_year, char **cause)
@@ -208,6 +262,7 @@ int nav_load(struct navtree *nav, struct store *st, const struct navtree *old, i
 			nav->filter = xstrdup(old->filter);
 	}
 	nav->txnid = store_last_txnid(st);
+	nav->st = st;
 	struct load l = {.nav = nav};
 	struct txn *t = NULL;
 	int rc = store_begin(st, 0, &t);
@@ -384,6 +439,8 @@ static int acct_matches(const struct navtree *nav, const struct nav_acct *a)
 
 void nav_rebuild(struct navtree *nav)
 {
+	if (nav->sort == NAV_SORT_LAST)
+		read_all_last(nav);
 	int *order = xmalloc(((size_t)nav->na + 1) * sizeof *order);
 	int n = 0;
 	for (int i = 0; i < nav->na; i++) {

@@ -54,3 +54,6 @@ for cmd in "score --all --format csv" "agenda --format tsv" "agenda --staff $sta
 	t=$(secs "$kam" --db "$dir/gen.kamdb" $cmd)
 	echo "kam $cmd: ${t}s"
 done
+
+echo "== the workstation (tmux 120x40)"
+tests/bench/tui.sh "$kam" "$dir/gen.kamdb"

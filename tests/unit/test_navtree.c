@@ -129,9 +129,17 @@ static void test_figures_and_kam_sort(void **state)
 	assert_int_equal(a->revenue, 50000); /* cents */
 	assert_true(a->has_revenue);
 	assert_string_equal(a->kam, "王丽");
-	/* cancelled and future activities are no contact */
+	/* read when asked; cancelled and future activities are no contact */
+	assert_int_equal(a->last_contact, NAV_UNREAD);
+	assert_int_equal(nav_last_contact(&nav, nav_find(&nav, 2)), 20261120);
 	assert_int_equal(a->last_contact, 20261120);
 	assert_true(nav.a[nav_find(&nav, 6)].has_revenue);
+	nav.sort = NAV_SORT_LAST; /* sorting by it reads every account's */
+	nav.flat = 1;
+	nav_rebuild(&nav);
+	for (int i = 0; i < nav.na; i++)
+		assert_true(nav.a[i].last_contact != NAV_UNREAD);
+	assert_int_equal(nav.a[nav.rows[0].acct].id, 2);
 	nav.sort = NAV_SORT_KAM;
 	nav.flat = 1;
 	nav_rebuild(&nav);
