@@ -24,8 +24,7 @@
 #include "kam/text.h"
 #include "kam/util.h"
 
-/* The record the current list shows at its cursor. */
-static int selected_record(struct tui *t, const struct entity **e, uint64_t *id)
+int tui_selected_record(struct tui *t, const struct entity **e, uint64_t *id)
 {
 	*e = NULL;
 	*id = 0;
@@ -337,7 +336,7 @@ void edit_in_editor(struct tui *t)
 		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
 		return;
 	}
-	int sel = selected_record(t, &e, &id);
+	int sel = tui_selected_record(t, &e, &id);
 	if (sel) {
 		tui_message(t, 1, "%s",
 			    sel > 0 ? "the detail was still being rebuilt: press E again" : "no record to edit here");

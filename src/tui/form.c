@@ -1,5 +1,6 @@
-/* The edit form of an account: typed fields validated by the model, saved
- * in one write txn that carries the version read; a conflicting change by
+/* The edit forms of accounts, contacts (with their role in the account),
+ * opportunities and activities: typed fields validated by the model, saved
+ * in one write txn that carries the versions read; a conflicting change by
  * another user is shown, never overwritten. */
 #include "tui_impl.h"
 
@@ -17,12 +18,8 @@
 #include "kam/text.h"
 #include "kam/util.h"
 
-/* The account form (e, a in the navigator); drafts hold its fields. */
-static const int form_fields[] = {ACCOUNT_NAME,      ACCOUNT_SHORT_NAME, ACCOUNT_INDUSTRY,    ACCOUNT_PROVINCE,
-				  ACCOUNT_CITY,      ACCOUNT_POSITION,   ACCOUNT_PROCUREMENT, ACCOUNT_STAGE,
-				  ACCOUNT_LIFECYCLE, ACCOUNT_KEY,        ACCOUNT_STRATEGIC,   ACCOUNT_NOTES};
-#define NFIELDS ((int)(sizeof form_fields / sizeof form_fields[0]))
 #define MAXFIELDS 16
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* A field of the form: of the record itself (rec 0) or, for a new
  * contact, of its role in the account (rec 1, an account_contact). */
@@ -38,6 +35,10 @@ static const struct form_field contact_form[] = {
     {1, AC_ACCOUNT},    {0, CONTACT_NAME},       {0, CONTACT_TITLE},   {0, CONTACT_DEPARTMENT}, {0, CONTACT_PHONE},
     {0, CONTACT_EMAIL}, {0, CONTACT_REPORTS_TO}, {1, AC_ROLE},         {1, AC_INFLUENCE},       {1, AC_ATTITUDE},
     {1, AC_OWNER_A},    {1, AC_OWNER_B},         {0, CONTACT_CADENCE}, {0, CONTACT_NOTES}};
+/* A contact edited where it has no role in an account (none left): its own fields. */
+static const struct form_field contact_own_form[] = {{0, CONTACT_NAME},    {0, CONTACT_TITLE}, {0, CONTACT_DEPARTMENT},
+						     {0, CONTACT_PHONE},   {0, CONTACT_EMAIL}, {0, CONTACT_REPORTS_TO},
+						     {0, CONTACT_CADENCE}, {0, CONTACT_NOTES}};
 static const struct form_field opp_form[] = {
     {0, OPP_ACCOUNT},     {0, OPP_YEAR},     {0, OPP_TITLE},     {0, OPP_OFFERING},    {0, OPP_AMOUNT}, {0, OPP_STAGE},
     {0, OPP_PROBABILITY}, {0, OPP_DECISION}, {0, OPP_STRATEGIC}, {0, OPP_COMPETITORS}, {0, OPP_OWNER},  {0, OPP_NOTES}};
@@ -74,6 +75,25 @@ struct form {
 	char *ref_name[MAXFIELDS]; /* ... and the name of the record it points to */
 };
 
+/* The form of a kind of record; a contact's with or without its role. */
+static const struct form_field *fields_of(const struct entity *e, int with_link, int *n)
+{
+	if (e == ENTITY(contact) && with_link)
+		return *n = N(contact_form), contact_form;
+	if (e == ENTITY(contact))
+		return *n = N(contact_own_form), contact_own_form;
+	if (e == ENTITY(opportunity))
+		return *n = N(opp_form), opp_form;
+	if (e == ENTITY(activity))
+		return *n = N(act_form), act_form;
+	return *n = N(account_form), account_form;
+}
+
+static int has_form(const struct entity *e)
+{
+	return e == ENTITY(account) || e == ENTITY(contact) || e == ENTITY(opportunity) || e == ENTITY(activity);
+}
+
 static struct record *form_rec(const struct form *fm, int i)
 {
 	return fm->fields[i].rec ? fm->link : fm->orig;
@@ -104,21 +124,73 @@ static void form_fill(struct form *fm, const struct record *r, char **keep)
 	}
 }
 
+static struct form *form_new(struct record *r, struct record *link, int is_new)
+{
+	struct form *fm = xcalloc(1, sizeof *fm);
+	fm->orig = r;
+	fm->link = link;
+	fm->is_new = is_new;
+	fm->fields = fields_of(r->ent, link != NULL, &fm->nfields);
+	return fm;
+}
+
+static int first_id(uint64_t id, void *arg)
+{
+	*(uint64_t *)arg = id;
+	return 1; /* one is enough */
+}
+
+/* The record (and a contact's role in account acct) as stored now. */
+static int form_load(struct tui *t, const struct entity *e, uint64_t id, uint64_t acct, struct record **r,
+		     struct record **link)
+{
+	struct txn *txn = NULL;
+	*r = *link = NULL;
+	int rc = store_begin(t->st, 0, &txn);
+	if (!rc)
+		rc = store_get(txn, e, id, r);
+	if (!rc && e == ENTITY(contact) && acct) {
+		struct value v[2] = {{(int64_t)acct, NULL, 1}, {(int64_t)id, NULL, 1}};
+		uint64_t lid = 0;
+		int lrc = store_index_ids(txn, ENTITY(account_contact), "account_contact", v, 2, first_id, &lid);
+		if (lid && (lrc == 0 || lrc == 1))
+			rc = store_get(txn, ENTITY(account_contact), lid, link);
+	}
+	store_abort(txn);
+	if (rc) {
+		record_free(*r);
+		*r = NULL;
+	}
+	return rc;
+}
+
+/* e: the record the current list shows at its cursor, in its form. */
 void form_open(struct tui *t)
 {
-	const struct record *r = tui_current_account(t);
 	if (t->read_only) {
 		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
 		return;
 	}
-	if (!r) {
-		tui_message(t, 1, "no account to edit");
+	const struct entity *e;
+	uint64_t id;
+	int sel = tui_selected_record(t, &e, &id);
+	if (sel) {
+		tui_message(t, 1, "%s",
+			    sel > 0 ? "the detail was still being rebuilt: press e again" : "no record to edit here");
 		return;
 	}
-	struct form *fm = xcalloc(1, sizeof *fm);
-	fm->fields = account_form;
-	fm->nfields = NFIELDS;
-	fm->orig = record_dup(r);
+	if (!has_form(e)) {
+		tui_message(t, 1, "no form for %s records: E edits one in $EDITOR", e->name);
+		return;
+	}
+	uint64_t acct = t->gv.kind ? (t->gv.n ? t->gv.acct[t->gvl.pos.cur] : 0) : t->det.account;
+	struct record *r, *link;
+	int rc = form_load(t, e, id, acct, &r, &link);
+	if (rc) {
+		tui_message(t, 1, "%s %llu: %s", e->name, (unsigned long long)id, kam_strerror(rc));
+		return;
+	}
+	struct form *fm = form_new(r, link, 0);
 	form_fill(fm, r, NULL);
 	t->form = fm;
 	t->dirty = D_ALL;
@@ -133,27 +205,17 @@ void form_open_new(struct tui *t, const struct entity *e, uint64_t acct, int yea
 		tui_message(t, 1, "read-only: kam was opened with --read-only, edits are refused");
 		return;
 	}
-	struct form *fm = xcalloc(1, sizeof *fm);
-	fm->orig = record_new(e);
-	fm->is_new = 1;
+	struct record *r = record_new(e), *link = NULL;
 	if (e == ENTITY(contact)) {
-		fm->fields = contact_form;
-		fm->nfields = (int)(sizeof contact_form / sizeof contact_form[0]);
-		fm->link = record_new(ENTITY(account_contact));
-		record_set_int(fm->link, AC_ACCOUNT, (int64_t)acct);
+		link = record_new(ENTITY(account_contact));
+		record_set_int(link, AC_ACCOUNT, (int64_t)acct);
 	} else if (e == ENTITY(opportunity)) {
-		fm->fields = opp_form;
-		fm->nfields = (int)(sizeof opp_form / sizeof opp_form[0]);
-		record_set_int(fm->orig, OPP_ACCOUNT, (int64_t)acct);
-		record_set_int(fm->orig, OPP_YEAR, year);
+		record_set_int(r, OPP_ACCOUNT, (int64_t)acct);
+		record_set_int(r, OPP_YEAR, year);
 	} else if (e == ENTITY(activity)) {
-		fm->fields = act_form;
-		fm->nfields = (int)(sizeof act_form / sizeof act_form[0]);
-		record_set_int(fm->orig, ACT_ACCOUNT, (int64_t)acct);
-	} else {
-		fm->fields = account_form;
-		fm->nfields = NFIELDS;
+		record_set_int(r, ACT_ACCOUNT, (int64_t)acct);
 	}
+	struct form *fm = form_new(r, link, 1);
 	form_fill(fm, fm->orig, NULL);
 	/* The cursor starts on the first field that is not pre-filled. */
 	while (fm->cur + 1 < fm->nfields && *fm->start[fm->cur])
@@ -288,22 +350,43 @@ static int form_apply(struct form *fm, struct record *r, struct record *link)
 	return bad ? -1 : 0;
 }
 
+/* Which of the form's records (0: the record, 1: a contact's role) has
+ * edited fields. */
+static int rec_changed(const struct form *fm, int which)
+{
+	for (int i = 0; i < fm->nfields; i++)
+		if (fm->fields[i].rec == which && form_changed(fm, i))
+			return 1;
+	return 0;
+}
+
 static void conflict_note(struct tui *t, struct form *fm)
 {
 	struct txn *txn = NULL;
 	struct record *theirs = NULL;
 	struct buf b = {0};
-	if (store_begin(t->st, 0, &txn) == 0 && store_get(txn, ENTITY(account), fm->orig->id, &theirs) == 0) {
+	/* The record, or a contact's role when the contact itself is unchanged. */
+	const struct record *mine = fm->orig;
+	int rc = store_begin(t->st, 0, &txn);
+	if (!rc && !(rc = store_get(txn, mine->ent, mine->id, &theirs)) && theirs->version == mine->version &&
+	    fm->link) {
+		record_free(theirs);
+		theirs = NULL;
+		mine = fm->link;
+		rc = store_get(txn, mine->ent, mine->id, &theirs);
+	}
+	if (!rc) {
 		int *diff = NULL;
-		record_diff(fm->orig, theirs, &diff);
-		buf_addf(&b, "conflict: %s changed this account (version %u -> %u):",
-			 theirs->updated_by ? theirs->updated_by : "someone", fm->orig->version, theirs->version);
+		record_diff(mine, theirs, &diff);
+		buf_addf(&b, "conflict: %s changed this %s (version %u -> %u):",
+			 theirs->updated_by ? theirs->updated_by : "someone", mine->ent->name, mine->version,
+			 theirs->version);
 		for (int k = 0; diff && diff[k] >= 0; k++)
 			buf_addf(&b, " %s", theirs->ent->fields[diff[k]].name);
 		buf_adds(&b, ". Ctrl-R reloads theirs and re-applies your edits; Esc cancels.");
 		free(diff);
 	} else {
-		buf_adds(&b, "conflict: the account was changed or deleted meanwhile; Esc cancels.");
+		buf_addf(&b, "conflict: the %s was changed or deleted meanwhile; Esc cancels.", mine->ent->name);
 	}
 	store_abort(txn);
 	record_free(theirs);
@@ -386,13 +469,16 @@ static void form_save(struct tui *t)
 	int denied = 0;
 	int rc = store_begin(t->st, 1, &txn);
 	if (!rc) {
-		char *cmd = xasprintf("tui set account %llu", (unsigned long long)r->id);
+		char *cmd = xasprintf("tui set %s %llu", r->ent->name, (unsigned long long)r->id);
 		store_txn_set_command(txn, cmd);
 		free(cmd);
-		rc = access_check(t->st, store_user(t->st), ACCESS_WRITE, r, &cause);
+		/* A contact is written by those who may write its account. */
+		rc = access_check(t->st, store_user(t->st), ACCESS_WRITE, link ? link : r, &cause);
 		denied = rc == KAM_EINVAL;
-		if (!rc)
+		if (!rc && rec_changed(fm, 0))
 			rc = store_update(txn, r, &cause);
+		if (!rc && link && rec_changed(fm, 1))
+			rc = store_update(txn, link, &cause);
 		if (!rc)
 			rc = store_commit(txn, &cause);
 		else
@@ -407,15 +493,20 @@ static void form_save(struct tui *t)
 	} else if (rc) {
 		set_note(fm, xasprintf("not saved: %s", cause ? cause : kam_strerror(rc)));
 	} else {
-		nav_replace(&t->nav, r);
-		t->det_stale = 1;
+		const struct entity *e = r->ent;
 		uint64_t id = r->id;
 		uint32_t v = r->version;
 		form_close(t);
-		tui_message(t, 0, "saved account %llu (version %u)", (unsigned long long)id, v);
+		if (e == ENTITY(account))
+			nav_replace(&t->nav, r);
+		else
+			tui_reload(t); /* the lists that show it */
+		t->det_stale = 1;
+		tui_message(t, 0, "saved %s %llu (version %u)", e->name, (unsigned long long)id, v);
 	}
 	free(cause);
 	record_free(r);
+	record_free(link);
 	t->dirty |= D_NAV | D_STATUS;
 }
 
@@ -425,12 +516,15 @@ static void form_reload(struct tui *t)
 {
 	struct form *fm = t->form;
 	struct txn *txn = NULL;
-	struct record *theirs = NULL;
+	struct record *theirs = NULL, *their_link = NULL;
 	int rc = store_begin(t->st, 0, &txn);
 	if (!rc)
-		rc = store_get(txn, ENTITY(account), fm->orig->id, &theirs);
+		rc = store_get(txn, fm->orig->ent, fm->orig->id, &theirs);
+	if (!rc && fm->link)
+		rc = store_get(txn, fm->link->ent, fm->link->id, &their_link);
 	store_abort(txn);
 	if (rc) {
+		record_free(theirs);
 		set_note(fm, xasprintf("cannot reload: %s", kam_strerror(rc)));
 		return;
 	}
@@ -440,6 +534,10 @@ static void form_reload(struct tui *t)
 			keep[i] = le_text(&fm->le[i]);
 	record_free(fm->orig);
 	fm->orig = theirs;
+	if (their_link) {
+		record_free(fm->link);
+		fm->link = their_link;
+	}
 	form_fill(fm, theirs, keep);
 	for (int i = 0; i < fm->nfields; i++)
 		free(keep[i]);
@@ -607,10 +705,9 @@ void form_draw(struct tui *t)
 {
 	struct form *fm = t->form;
 	int w = t->w, y = 2;
-	char *title = fm->is_new
-			  ? xasprintf(" New %s   Tab/Up/Down move  Ctrl-S save  Esc cancel", fm->orig->ent->name)
-			  : xasprintf(" Edit account %llu (version %u)   Tab/Up/Down move  Ctrl-S save  Esc cancel",
-				      (unsigned long long)fm->orig->id, fm->orig->version);
+	char *title = fm->is_new ? xasprintf(" New %s   Tab/Up/Down move  Ctrl-S save  Esc cancel", fm->orig->ent->name)
+				 : xasprintf(" Edit %s %llu (version %u)   Tab/Up/Down move  Ctrl-S save  Esc cancel",
+					     fm->orig->ent->name, (unsigned long long)fm->orig->id, fm->orig->version);
 	put_row(y++, title, w, theme_head);
 	free(title);
 	put_row(y++, "", w, A_NORMAL);
@@ -698,40 +795,45 @@ static int mkdirs(const char *dir)
 	return rc;
 }
 
-static char *draft_path(const char *dir, uint64_t id)
+static char *draft_path(const char *dir, const struct entity *e, uint64_t id)
 {
-	return id ? xasprintf("%s/account-%llu.draft", dir, (unsigned long long)id)
-		  : xasprintf("%s/account-new.draft", dir);
+	return id ? xasprintf("%s/%s-%llu.draft", dir, e->name, (unsigned long long)id)
+		  : xasprintf("%s/%s-new.draft", dir, e->name);
 }
 
 /* Called on SIGHUP with the form open: the changed fields go to a file
- * that the next start offers (:draft). Best effort, no terminal output. */
+ * that the next start offers (:draft). Best effort, no terminal output.
+ * "kam draft 1", "db PATH", "ENTITY ID VERSION [ROLE-ID ROLE-VERSION]",
+ * then "FIELD VALUE" lines (tab-separated; a new record has id 0 and keeps
+ * its account in its fields). */
 void form_save_draft(struct tui *t)
 {
 	struct form *fm = t->form;
-	/* Drafts keep account forms (the others are short: not yet). */
-	char *dir = fm && fm->fields == account_form ? drafts_dir() : NULL;
+	char *dir = fm ? drafts_dir() : NULL;
 	if (!fm || !dir || !form_any_changed(fm) || mkdirs(dir) != 0) {
 		free(dir);
 		return;
 	}
-	char *path = draft_path(dir, fm->orig->id);
+	char *path = draft_path(dir, fm->orig->ent, fm->orig->id);
 	char *tmp = xasprintf("%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600); /* edits may be private */
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (fd >= 0 && !f)
 		close(fd);
 	if (f) {
-		fprintf(f, "kam draft 1\ndb\t%s\naccount\t%llu\t%u\n", store_path(t->st),
+		fprintf(f, "kam draft 1\ndb\t%s\n%s\t%llu\t%u", store_path(t->st), fm->orig->ent->name,
 			(unsigned long long)fm->orig->id, fm->orig->version);
-		for (int i = 0; i < NFIELDS; i++) {
+		if (fm->link && fm->link->id)
+			fprintf(f, "\t%llu\t%u", (unsigned long long)fm->link->id, fm->link->version);
+		fputc('\n', f);
+		for (int i = 0; i < fm->nfields; i++) {
 			if (!form_changed(fm, i))
 				continue;
 			char *text = le_text(&fm->le[i]);
 			for (char *c = text; *c; c++)
 				if (*c == '\n' || *c == '\t')
 					*c = ' ';
-			fprintf(f, "%s\t%s\n", fm->orig->ent->fields[form_fields[i]].name, text);
+			fprintf(f, "%s\t%s\n", form_field_def(fm, i)->name, text);
 			free(text);
 		}
 		if (fclose(f) == 0)
@@ -746,16 +848,34 @@ void form_save_draft(struct tui *t)
 
 struct draft {
 	char *path;
-	uint64_t id;
-	char *val[NFIELDS];
+	const struct entity *e;
+	uint64_t id, link_id;
+	char *name[MAXFIELDS]; /* field name and value, as saved */
+	char *val[MAXFIELDS];
+	int n;
 };
 
 static void draft_free(struct draft *d)
 {
 	free(d->path);
-	for (int i = 0; i < NFIELDS; i++)
+	for (int i = 0; i < d->n; i++) {
+		free(d->name[i]);
 		free(d->val[i]);
+	}
 	memset(d, 0, sizeof *d);
+}
+
+/* "ENTITY ID VERSION [ROLE-ID ROLE-VERSION]": 0 when it reads. */
+static int draft_head(const char *line, struct draft *d)
+{
+	char ent[32];
+	unsigned long long id = 0, lid = 0;
+	unsigned version = 0, lversion = 0;
+	int n = sscanf(line, "%31[a-z_]\t%llu\t%u\t%llu\t%u", ent, &id, &version, &lid, &lversion);
+	d->e = n >= 3 ? entity_by_name(ent) : NULL;
+	d->id = id;
+	d->link_id = n == 5 ? lid : 0;
+	return d->e && has_form(d->e) ? 0 : -1;
 }
 
 /* The first draft of this database, or 0. */
@@ -778,27 +898,21 @@ static int draft_find(struct tui *t, struct draft *out)
 			line[strcspn(line, "\n")] = '\0';
 			ok = strncmp(line, "db\t", 3) == 0 && strcmp(line + 3, store_path(t->st)) == 0;
 		}
-		unsigned long long id = 0;
-		unsigned version = 0;
 		if (ok && fgets(line, sizeof line, f))
-			ok = sscanf(line, "account\t%llu\t%u", &id, &version) == 2;
-		while (ok && fgets(line, sizeof line, f)) {
+			ok = draft_head(line, out) == 0;
+		while (ok && out->n < MAXFIELDS && fgets(line, sizeof line, f)) {
 			line[strcspn(line, "\n")] = '\0';
 			char *tab = strchr(line, '\t');
 			if (!tab)
 				continue;
 			*tab = '\0';
-			for (int i = 0; i < NFIELDS; i++)
-				if (strcmp(line, ENTITY(account)->fields[form_fields[i]].name) == 0) {
-					free(out->val[i]);
-					out->val[i] = xstrdup(tab + 1);
-				}
+			out->name[out->n] = xstrdup(line);
+			out->val[out->n++] = xstrdup(tab + 1);
 		}
 		if (f)
 			fclose(f);
 		if (ok) {
 			out->path = path;
-			out->id = id;
 			found = 1;
 		} else {
 			free(path);
@@ -819,6 +933,30 @@ int form_draft_pending(struct tui *t)
 	return found;
 }
 
+/* The draft's records as stored now (a new one: empty, its role too). */
+static int draft_records(struct tui *t, const struct draft *d, struct record **r, struct record **link)
+{
+	*r = *link = NULL;
+	if (!d->id) {
+		*r = record_new(d->e);
+		if (d->e == ENTITY(contact))
+			*link = record_new(ENTITY(account_contact));
+		return 0;
+	}
+	struct txn *txn = NULL;
+	int rc = store_begin(t->st, 0, &txn);
+	if (!rc)
+		rc = store_get(txn, d->e, d->id, r);
+	if (!rc && d->link_id)
+		rc = store_get(txn, ENTITY(account_contact), d->link_id, link);
+	store_abort(txn);
+	if (rc) {
+		record_free(*r);
+		*r = NULL;
+	}
+	return rc;
+}
+
 /* :draft: reopen the form with the draft's edits on the stored record. */
 void form_open_draft(struct tui *t)
 {
@@ -831,29 +969,22 @@ void form_open_draft(struct tui *t)
 		tui_message(t, 1, "no draft to restore");
 		return;
 	}
-	struct record *r = NULL;
-	if (d.id) {
-		struct txn *txn = NULL;
-		int rc = store_begin(t->st, 0, &txn);
-		if (!rc)
-			rc = store_get(txn, ENTITY(account), d.id, &r);
-		store_abort(txn);
-		if (rc) {
-			tui_message(t, 1, "draft of account %llu: %s; draft kept in %s", (unsigned long long)d.id,
-				    kam_strerror(rc), d.path);
-			draft_free(&d);
-			return;
-		}
-	} else {
-		r = record_new(ENTITY(account));
+	struct record *r, *link;
+	int rc = draft_records(t, &d, &r, &link);
+	if (rc) {
+		tui_message(t, 1, "draft of %s %llu: %s; draft kept in %s", d.e->name, (unsigned long long)d.id,
+			    kam_strerror(rc), d.path);
+		draft_free(&d);
+		return;
 	}
 	form_close(t);
-	struct form *fm = xcalloc(1, sizeof *fm);
-	fm->orig = r;
-	fm->fields = account_form;
-	fm->nfields = NFIELDS;
-	fm->is_new = d.id == 0;
-	form_fill(fm, r, d.val);
+	struct form *fm = form_new(r, link, d.id == 0);
+	char *keep[MAXFIELDS] = {0};
+	for (int i = 0; i < fm->nfields; i++)
+		for (int k = 0; k < d.n; k++)
+			if (strcmp(form_field_def(fm, i)->name, d.name[k]) == 0)
+				keep[i] = d.val[k];
+	form_fill(fm, r, keep);
 	set_note(fm, xstrdup("draft restored (the connection dropped): Ctrl-S saves, Esc discards"));
 	t->form = fm;
 	t->dirty = D_ALL;

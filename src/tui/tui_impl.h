@@ -222,6 +222,9 @@ void tui_key_label(int key, char *out, size_t n);
 
 /* edit.c: E, the selected record in $EDITOR as YAML */
 void edit_in_editor(struct tui *t);
+/* The record the current list shows at its cursor: 0, or 1 while the detail
+ * is still being rebuilt (keys typed ahead), -1 when there is none. */
+int tui_selected_record(struct tui *t, const struct entity **e, uint64_t *id);
 
 /* views.c: the global views */
 void gview_open(struct tui *t, enum vlist_kind kind);
