@@ -209,9 +209,7 @@ static char *conflict_note(const struct record *base, const struct record *their
 
 static void after_save(struct tui *t, const struct record *r)
 {
-	if (r->ent == ENTITY(account))
-		nav_replace(&t->nav, r);
-	tui_reload(t);
+	tui_saved(t, r);
 	t->det_stale = 1;
 	tui_message(t, 0, "saved %s %llu (version %u)", r->ent->name, (unsigned long long)r->id, r->version);
 }

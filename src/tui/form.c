@@ -434,7 +434,7 @@ static void form_insert(struct tui *t, struct record *r, struct record *link)
 		tui_message(t, 0, "added account %s", id);
 	} else {
 		form_close(t);
-		tui_reload(t);
+		tui_saved(t, r);
 		t->det_stale = 1;
 		tui_message(t, 0, "added %s %llu", r->ent->name, (unsigned long long)r->id);
 	}
@@ -497,10 +497,7 @@ static void form_save(struct tui *t)
 		uint64_t id = r->id;
 		uint32_t v = r->version;
 		form_close(t);
-		if (e == ENTITY(account))
-			nav_replace(&t->nav, r);
-		else
-			tui_reload(t); /* the lists that show it */
+		tui_saved(t, r);
 		t->det_stale = 1;
 		tui_message(t, 0, "saved %s %llu (version %u)", e->name, (unsigned long long)id, v);
 	}

@@ -228,6 +228,40 @@ void tui_reload(struct tui *t)
 	pipe_view_reload(t);
 }
 
+/* The account a record belongs to (its first reference to an account). */
+static uint64_t account_of(const struct record *r)
+{
+	if (r->ent == ENTITY(account))
+		return r->id;
+	for (int f = 0; f < r->ent->nfields; f++)
+		if (field_ref_entity(&r->ent->fields[f]) == ENTITY(account) && r->v[f].set)
+			return (uint64_t)r->v[f].i;
+	return 0;
+}
+
+void tui_saved(struct tui *t, const struct record *r)
+{
+	uint64_t now = store_last_txnid(t->st);
+	/* A commit of someone else's in between, an account added, or a
+	 * year's figures (the revenue column): read everything again. */
+	if (now != t->last_txnid + 1 || r->ent == ENTITY(account_year) ||
+	    (r->ent == ENTITY(account) && nav_find(&t->nav, r->id) < 0)) {
+		tui_reload(t);
+		return;
+	}
+	uint64_t id = current_id(t);
+	t->last_txnid = now;
+	if (r->ent == ENTITY(account))
+		nav_replace(&t->nav, r);
+	int k = nav_find(&t->nav, account_of(r));
+	if (k >= 0)
+		t->nav.a[k].last_contact = NAV_UNREAD;
+	rescore(t);
+	nav_cursor_to(t, id);
+	gview_reload(t);
+	pipe_view_reload(t);
+}
+
 /* Other users' commits show up without a restart; nothing is drawn unless
  * the database actually changed. */
 static void poll_store(struct tui *t)

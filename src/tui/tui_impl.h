@@ -225,6 +225,11 @@ void edit_in_editor(struct tui *t);
 /* The record the current list shows at its cursor: 0, or 1 while the detail
  * is still being rebuilt (keys typed ahead), -1 when there is none. */
 int tui_selected_record(struct tui *t, const struct entity **e, uint64_t *id);
+/* After this kam's own write of r: what the screen shows is patched (the
+ * account's row, scores, the open view) instead of every account being
+ * read again, which takes seconds on a big database; anything else
+ * committed meanwhile means a full reload (tui_reload). */
+void tui_saved(struct tui *t, const struct record *r);
 
 /* views.c: the global views */
 void gview_open(struct tui *t, enum vlist_kind kind);
