@@ -24,6 +24,7 @@ enum vlist_kind {
 	VLIST_BUDGET,     /* src/view/budget.c */
 	VLIST_PORTFOLIO,  /* src/view/portfolio.c */
 	VLIST_WHITESPACE, /* src/view/whitespace.c */
+	VLIST_SEARCH,
 	VLIST__COUNT
 };
 
@@ -35,7 +36,8 @@ struct vlist {
 	char **rows;        /* sanitised UTF-8 */
 	uint64_t *acct;     /* the account each row belongs to, 0 = none */
 	unsigned char *sub; /* the detail sub-view (enum detail_sub) that shows the row's record */
-	uint64_t *rec;      /* the row's record: a contact (Contacts), an opportunity (Opportunities), else 0 */
+	uint64_t *rec;      /* the row's record: a contact (Contacts), an opportunity (Opportunities), either
+			       (Search: sub says which), else 0 */
 	char **key;         /* per row: what Enter drills into (Budget groups), NULL = none */
 	int n;
 };
@@ -46,6 +48,12 @@ int vlist_contacts(struct vlist *v, struct store *st, int64_t today, char **caus
 /* The opportunities of plan year `year` ordered by decision date (undated
  * last), with the count, total amount and weighted pipeline in foot. */
 int vlist_opps(struct vlist *v, struct store *st, int year, char **cause);
+/* Accounts, contacts and opportunities whose name contains text, compared
+ * folded (case, full/half width; Chinese or Latin), each with its account:
+ * accounts first, then contacts, then opportunities, by name; at most
+ * VLIST_SEARCH_MAX rows (foot says when there were more). */
+#define VLIST_SEARCH_MAX 1000
+int vlist_search(struct vlist *v, struct store *st, const char *text, char **cause);
 /* n message lines, shown newest first (lines[n-1] on top). */
 void vlist_messages(struct vlist *v, const char *const *lines, int n);
 /* The planning findings (kam check) of every account, errors and key

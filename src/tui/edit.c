@@ -42,7 +42,8 @@ int tui_selected_record(struct tui *t, const struct entity **e, uint64_t *id)
 			return -1;
 		int i = t->gvl.pos.cur;
 		if (t->gv.rec && t->gv.rec[i]) {
-			*e = t->gv.kind == VLIST_OPPS ? ENTITY(opportunity) : ENTITY(contact);
+			int opp = t->gv.kind == VLIST_OPPS || (t->gv.sub && t->gv.sub[i] == DETAIL_OPPS);
+			*e = opp ? ENTITY(opportunity) : ENTITY(contact);
 			*id = t->gv.rec[i];
 		} else if (t->gv.acct[i]) {
 			*e = ENTITY(account);

@@ -680,6 +680,15 @@ static void run_with_arg(struct tui *t, enum action_id a, const char *arg)
 	case DO_GOTO:
 		do_goto(t, arg);
 		return;
+	case DO_FIND:
+		if (!arg || !*arg) {
+			prompt_open(t, ':', "find ");
+			return;
+		}
+		free(t->find);
+		t->find = text_sanitize(arg);
+		gview_open(t, VLIST_SEARCH);
+		return;
 	case DO_YEAR: {
 		int64_t y;
 		if (!arg || parse_int64(arg, &y) != 0)
@@ -717,6 +726,7 @@ void tui_run_action(struct tui *t, enum action_id a, const char *arg)
 	case DO_SORT:
 	case DO_GOTO:
 	case DO_YEAR:
+	case DO_FIND:
 		run_with_arg(t, a, arg);
 		break;
 	case DO_NEXT:
@@ -1038,6 +1048,7 @@ static void tui_free(struct tui *t)
 		free(t->history[i]);
 	free(t->search);
 	free(t->bad_filter);
+	free(t->find);
 	free(t->msg);
 }
 

@@ -139,6 +139,7 @@ struct tui {
 	long long follow_due;
 	/* A filter that did not parse: f offers it again. */
 	char *bad_filter;
+	char *find; /* the Search view's text */
 	/* d asked "delete? y/N" for this account at this version (0 none). */
 	uint64_t del_id;
 	uint32_t del_version;

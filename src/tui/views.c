@@ -1,6 +1,6 @@
-/* The global views: all contacts, all opportunities of the plan year and
- * the message log, the planning findings and the day plan, reachable from
- * anywhere (C, O, L, c, T or by name at ':').
+/* The global views: all contacts, all opportunities of the plan year, the
+ * message log, search results, the planning findings and the day plan,
+ * reachable from anywhere (C, O, L, \, c, T or by name at ':').
  * Rows come from src/view/vlist.c; the one list widget moves the cursor,
  * scrolls, searches and draws only the rows that changed. Enter jumps to
  * the row's account in the navigator with the matching detail sub-view. */
@@ -33,6 +33,9 @@ static void gview_build(struct tui *t, enum vlist_kind kind)
 		break;
 	case VLIST_CHECKS:
 		rc = vlist_checks(&t->gv, t->st, t->cfg, t->nav.today, &cause);
+		break;
+	case VLIST_SEARCH:
+		rc = vlist_search(&t->gv, t->st, t->find, &cause);
 		break;
 	case VLIST_TODAY:
 	case VLIST_BUDGET:

@@ -288,6 +288,128 @@ int vlist_opps(struct vlist *v, struct store *st, int year, char **cause)
 	return 0;
 }
 
+/* --- search results ------------------------------------------------------------ */
+
+struct srow {
+	int kind; /* 0 account, 1 contact, 2 opportunity: the order shown */
+	char *name;
+	uint64_t id, acct;
+};
+
+struct swalk {
+	struct txn *t;
+	char *needle; /* folded */
+	struct srow *r;
+	int n, more;
+};
+
+static int cmp_srow(const void *a, const void *b)
+{
+	const struct srow *x = a, *y = b;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	int c = strcmp(x->name, y->name);
+	return c ? c : x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int name_has(const struct swalk *w, const char *name)
+{
+	char *folded = text_fold(name ? name : "");
+	int hit = strstr(folded, w->needle) != NULL;
+	free(folded);
+	return hit;
+}
+
+static void search_add(struct swalk *w, int kind, const char *name, uint64_t id, uint64_t acct)
+{
+	if (w->n == VLIST_SEARCH_MAX) {
+		w->more = 1;
+		return;
+	}
+	w->r = xrealloc(w->r, ((size_t)w->n + 1) * sizeof *w->r);
+	w->r[w->n++] = (struct srow){kind, xstrdup(name), id, acct};
+}
+
+static int search_account(const struct record *r, void *arg)
+{
+	struct swalk *w = arg;
+	if (name_has(w, record_name(r)))
+		search_add(w, 0, record_name(r), r->id, r->id);
+	return 0;
+}
+
+static int search_contact(const struct record *r, void *arg)
+{
+	struct swalk *w = arg;
+	if (!name_has(w, record_name(r)))
+		return 0;
+	struct record *ac = NULL;
+	struct value id = {.i = (int64_t)r->id, .set = 1};
+	store_index_scan(w->t, ENTITY(account_contact), "contact", &id, 1, first_role, &ac);
+	search_add(w, 1, record_name(r), r->id, ac && ac->v[AC_ACCOUNT].set ? (uint64_t)ac->v[AC_ACCOUNT].i : 0);
+	record_free(ac);
+	return 0;
+}
+
+static int search_opp(const struct record *r, void *arg)
+{
+	struct swalk *w = arg;
+	if (name_has(w, record_name(r)))
+		search_add(w, 2, record_name(r), r->id, (uint64_t)r->v[OPP_ACCOUNT].i);
+	return 0;
+}
+
+static void search_row(struct vlist *v, struct txn *t, const struct srow *s, struct buf *b)
+{
+	static const char *const kinds[] = {"account", "contact", "opportunity"};
+	static const enum detail_sub subs[] = {DETAIL_OVERVIEW, DETAIL_CONTACTS, DETAIL_OPPS};
+	cell(b, kinds[s->kind], 12, TEXT_LEFT);
+	cell(b, s->name, 30, TEXT_LEFT);
+	if (s->kind) {
+		struct value a = {.i = (int64_t)s->acct, .set = s->acct != 0};
+		char *acct = name_of(t, ENTITY(account), &a, "--");
+		buf_addf(b, " %s", acct);
+		free(acct);
+	}
+	vlist_add_sub(v, s->acct, subs[s->kind], b);
+	v->rec[v->n - 1] = s->kind ? s->id : 0;
+}
+
+int vlist_search(struct vlist *v, struct store *st, const char *text, char **cause)
+{
+	vlist_free(v);
+	v->kind = VLIST_SEARCH;
+	struct txn *t;
+	int rc = store_begin(st, 0, &t);
+	if (rc)
+		return set_cause(cause, rc, "cannot search: %s", kam_strerror(rc));
+	struct swalk w = {t, text_fold(text ? text : ""), NULL, 0, 0};
+	const struct entity *opp = ENTITY(opportunity), *con = ENTITY(contact), *acc = ENTITY(account);
+	rc = store_scan_fields(t, acc, FIELD_BIT(acc->name_field), search_account, &w);
+	if (!rc)
+		rc = store_scan_fields(t, con, FIELD_BIT(con->name_field), search_contact, &w);
+	if (!rc)
+		rc = store_scan_fields(t, opp, FIELD_BIT(opp->name_field) | FIELD_BIT(OPP_ACCOUNT), search_opp, &w);
+	if (w.n > 1)
+		qsort(w.r, (size_t)w.n, sizeof *w.r, cmp_srow);
+	struct buf b = {0};
+	for (int i = 0; i < w.n; i++) {
+		search_row(v, t, &w.r[i], &b);
+		free(w.r[i].name);
+	}
+	store_abort(t);
+	free(w.r);
+	free(w.needle);
+	buf_free(&b);
+	v->title = xasprintf("Search: %s", text ? text : "");
+	v->head = xstrdup("Type        Name                           Account");
+	v->foot = w.more ? xasprintf("the first %d matches (search for more of the name)", w.n)
+			 : xasprintf("%d match%s", w.n, w.n == 1 ? "" : "es");
+	if (rc)
+		return set_cause(cause, rc, "cannot search: %s", kam_strerror(rc));
+	return 0;
+}
+
 /* --- messages ----------------------------------------------------------------------- */
 
 void vlist_messages(struct vlist *v, const char *const *lines, int n)
