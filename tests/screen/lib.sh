@@ -135,6 +135,17 @@ settle() {
 
 keys() { tm send-keys -t kam "$@"; }
 
+# Send kam the signal SIG and wait for the exit status 128 + its number.
+signal_kam() {
+	local shell pid code
+	shell=$(tm display-message -p -t kam '#{pane_pid}')
+	pid=$(pgrep -P "$shell" | head -1)
+	[ -n "$pid" ] || fail "no kam process"
+	kill -"$1" "$pid"
+	code=$((128 + $(kill -l "$1")))
+	wait_text "[kam exited $code]" || { screen >&2; fail "SIG$1: no exit $code"; }
+}
+
 # Quit and check a clean exit (ASan leak reports make the exit code non-zero).
 quit_kam() {
 	keys Q

@@ -10,10 +10,7 @@ start_kam 120 40
 # city is the fifth field: replace 广州 by 深圳.
 keys Space j e Down Down Down Down C-e BSpace BSpace 深圳
 wait_text "深圳" || { screen >&2; fail "typing in the form"; }
-shell=$(tm display-message -p -t kam '#{pane_pid}')
-pid=$(pgrep -P "$shell" | head -1)
-kill -HUP "$pid"
-wait_text "[kam exited 129]" || { screen >&2; fail "SIGHUP: no exit 129"; }
+signal_kam HUP
 draft="$T/state/kam/drafts/account-2.draft"
 [ -f "$draft" ] || fail "no draft written"
 [ "$(stat -c %a "$draft")" = 600 ] || fail "draft mode $(stat -c %a "$draft")"

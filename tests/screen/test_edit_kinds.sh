@@ -63,10 +63,7 @@ keys Down Down C-e C-u
 keys -l 采购总监
 wait_text "采购总监" || { screen >&2; fail "typing in the contact form"; }
 # The link drops: the contact form becomes a draft, nothing is written.
-shell=$(tm display-message -p -t kam '#{pane_pid}')
-pid=$(pgrep -P "$shell" | head -1)
-kill -HUP "$pid"
-wait_text "[kam exited 129]" || { screen >&2; fail "SIGHUP: no exit 129"; }
+signal_kam HUP
 draft="$T/state/kam/drafts/contact-5.draft"
 [ -f "$draft" ] || fail "no contact draft written"
 grep -q "^title	采购总监$" "$draft" || { cat "$draft" >&2; fail "draft lacks the edit"; }

@@ -6,12 +6,7 @@ source "$(dirname "$0")/lib.sh"
 make_fixture
 for sig in TERM HUP; do
 	start_kam 80 24
-	shell=$(tm display-message -p -t kam '#{pane_pid}')
-	pid=$(pgrep -P "$shell" | head -1)
-	[ -n "$pid" ] || fail "no kam process"
-	kill -"$sig" "$pid"
-	code=$((128 + $(kill -l "$sig")))
-	wait_text "[kam exited $code]" || { screen >&2; fail "SIG$sig: no exit $code"; }
+	signal_kam "$sig"
 	# Restored: the alternate screen is gone, so kam's rows are not visible.
 	screen | grep -q "sort: revenue" && { screen >&2; fail "SIG$sig: terminal not restored"; }
 	[ ! -s "$T/stderr" ] || { cat "$T/stderr" >&2; fail "SIG$sig: stderr"; }
