@@ -21,8 +21,8 @@
 #define MAXFIELDS 16
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-/* A field of the form: of the record itself (rec 0) or, for a new
- * contact, of its role in the account (rec 1, an account_contact). */
+/* A field of the form: of the record itself (rec 0) or, for a contact, of
+ * its role in the account (rec 1, an account_contact). */
 struct form_field {
 	int rec, f;
 };
