@@ -280,6 +280,48 @@ static void test_vlist(void **state)
 	vlist_free(&v); /* twice is fine */
 }
 
+static void test_vlist_search(void **state)
+{
+	struct fixture *f = *state;
+	struct vlist v = {0};
+	/* Folded: case and full-width Latin match. */
+	assert_int_equal(vlist_search(&v, f->st, "ＧＲＩＤ", NULL), 0);
+	assert_int_equal(v.kind, VLIST_SEARCH);
+	assert_string_equal(v.title, "Search: ＧＲＩＤ");
+	assert_int_equal(v.n, 2); /* the account first, then the opportunity */
+	assert_non_null(strstr(v.rows[0], "account     Northwind Grid"));
+	assert_int_equal(v.acct[0], 2);
+	assert_int_equal(v.rec[0], 0);
+	assert_non_null(strstr(v.rows[1], "opportunity Grid deal"));
+	assert_non_null(strstr(v.rows[1], " Northwind Grid"));
+	assert_int_equal(v.rec[1], 3);
+	assert_int_equal(v.sub[1], DETAIL_OPPS);
+	assert_string_equal(v.foot, "2 matches");
+	assert_int_equal(vlist_search(&v, f->st, "李", NULL), 0);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(v.sub[0], DETAIL_CONTACTS);
+	assert_int_equal(v.acct[0], 1); /* the account of the contact's role */
+	assert_int_equal(vlist_search(&v, f->st, "没有", NULL), 0);
+	assert_int_equal(v.n, 0);
+	assert_string_equal(v.foot, "0 matches");
+	/* At most VLIST_SEARCH_MAX rows, and the foot says so. */
+	struct txn *t;
+	assert_int_equal(store_begin(f->st, 1, &t), 0);
+	for (int i = 0; i <= VLIST_SEARCH_MAX; i++) {
+		struct record *r = record_new(ENTITY(account));
+		char name[32];
+		snprintf(name, sizeof name, "Many %04d", i);
+		assert_int_equal(record_parse_field(r, ACCOUNT_NAME, name, NULL), 0);
+		assert_int_equal(store_insert(t, r, NULL), 0);
+		record_free(r);
+	}
+	assert_int_equal(store_commit(t, NULL), 0);
+	assert_int_equal(vlist_search(&v, f->st, "many", NULL), 0);
+	assert_int_equal(v.n, VLIST_SEARCH_MAX);
+	assert_string_equal(v.foot, "the first 1000 matches (search for more of the name)");
+	vlist_free(&v);
+}
+
 static void test_vlist_checks_today(void **state)
 {
 	struct fixture *f = *state;
@@ -345,6 +387,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_plan, setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_history, setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_vlist, setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_vlist_search, setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_vlist_checks_today, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
