@@ -84,13 +84,6 @@ static enum detail_sub sub_of(const struct entity *e)
 	return DETAIL_OVERVIEW;
 }
 
-static void cell(struct buf *b, const char *s, int w, enum text_align al)
-{
-	buf_grow(b, (size_t)w * 4 + 1);
-	b->len += text_fit_into(b->p + b->len, s ? s : "", w, al);
-	b->p[b->len] = '\0';
-}
-
 static const char *text_or(const struct value *v, const char *dflt)
 {
 	return v->set && v->s && *v->s ? v->s : dflt;
@@ -142,13 +135,13 @@ static int visit_contact(const struct record *c, void *arg)
 	char *acct = ac ? name_of(w->t, ENTITY(account), &ac->v[AC_ACCOUNT], "--") : xstrdup("--");
 	char *owner = ac ? name_of(w->t, ENTITY(staff), &ac->v[AC_OWNER_A], "--") : xstrdup("--");
 	struct buf b = {0};
-	cell(&b, record_name(c), 12, TEXT_LEFT);
+	vlist_cell(&b, record_name(c), 12, TEXT_LEFT);
 	buf_addc(&b, ' ');
-	cell(&b, text_or(&c->v[CONTACT_TITLE], "--"), 14, TEXT_LEFT);
+	vlist_cell(&b, text_or(&c->v[CONTACT_TITLE], "--"), 14, TEXT_LEFT);
 	buf_addc(&b, ' ');
-	cell(&b, ac ? text_or(&ac->v[AC_ROLE], "--") : "--", 14, TEXT_LEFT);
+	vlist_cell(&b, ac ? text_or(&ac->v[AC_ROLE], "--") : "--", 14, TEXT_LEFT);
 	buf_addc(&b, ' ');
-	cell(&b, owner, 8, TEXT_LEFT);
+	vlist_cell(&b, owner, 8, TEXT_LEFT);
 	buf_addc(&b, ' ');
 	buf_adds(&b, acct); /* last: it takes what a wide screen offers */
 	w->r = xrealloc(w->r, ((size_t)w->n + 1) * sizeof *w->r);
@@ -226,19 +219,19 @@ static int visit_opp(const struct record *o, void *arg)
 		buf_adds(&b, "--        ");
 	buf_addc(&b, ' ');
 	char *title = o->v[OPP_STRATEGIC].i ? xasprintf("%s *", record_name(o)) : xstrdup(record_name(o));
-	cell(&b, title, 22, TEXT_LEFT);
+	vlist_cell(&b, title, 22, TEXT_LEFT);
 	free(title);
 	buf_addc(&b, ' ');
-	cell(&b, text_or(&o->v[OPP_STAGE], "--"), 9, TEXT_LEFT);
+	vlist_cell(&b, text_or(&o->v[OPP_STAGE], "--"), 9, TEXT_LEFT);
 	if (o->v[OPP_AMOUNT].set)
 		format_money_short(o->v[OPP_AMOUNT].i, &m);
-	cell(&b, o->v[OPP_AMOUNT].set ? m.p : "--", 10, TEXT_RIGHT);
+	vlist_cell(&b, o->v[OPP_AMOUNT].set ? m.p : "--", 10, TEXT_RIGHT);
 	if (o->v[OPP_PROBABILITY].set)
 		buf_addf(&b, " %3lld%%", (long long)o->v[OPP_PROBABILITY].i);
 	else
 		buf_adds(&b, "   --");
 	const char *status = text_or(&o->v[OPP_STATUS], "");
-	cell(&b, strcmp(status, "won") == 0 || strcmp(status, "lost") == 0 ? status : "", 5, TEXT_RIGHT);
+	vlist_cell(&b, strcmp(status, "won") == 0 || strcmp(status, "lost") == 0 ? status : "", 5, TEXT_RIGHT);
 	char *acct = name_of(w->t, ENTITY(account), &o->v[OPP_ACCOUNT], "--");
 	buf_addf(&b, " %s", acct); /* last: it takes what a wide screen offers */
 	free(acct);
@@ -363,8 +356,8 @@ static void search_row(struct vlist *v, struct txn *t, const struct srow *s, str
 {
 	static const char *const kinds[] = {"account", "contact", "opportunity"};
 	static const enum detail_sub subs[] = {DETAIL_OVERVIEW, DETAIL_CONTACTS, DETAIL_OPPS};
-	cell(b, kinds[s->kind], 12, TEXT_LEFT);
-	cell(b, s->name, 30, TEXT_LEFT);
+	vlist_cell(b, kinds[s->kind], 12, TEXT_LEFT);
+	vlist_cell(b, s->name, 30, TEXT_LEFT);
 	if (s->kind) {
 		struct value a = {.i = (int64_t)s->acct, .set = s->acct != 0};
 		char *acct = name_of(t, ENTITY(account), &a, "--");
@@ -456,13 +449,13 @@ int vlist_checks(struct vlist *v, struct store *st, const struct kam_config *cfg
 		errors += x->severity == SEV_ERROR;
 		struct value id = {.i = (int64_t)x->account, .set = x->account != 0};
 		char *acct = name_of(t, ENTITY(account), &id, "--");
-		cell(&b, check_severity_name(x->severity), 8, TEXT_LEFT);
+		vlist_cell(&b, check_severity_name(x->severity), 8, TEXT_LEFT);
 		buf_addc(&b, ' ');
-		cell(&b, acct, 20, TEXT_LEFT);
+		vlist_cell(&b, acct, 20, TEXT_LEFT);
 		buf_addc(&b, ' ');
 		/* The record, unless it is the account itself. */
 		int self = x->ent == ENTITY(account) && x->id == x->account;
-		cell(&b, self ? "" : x->name ? x->name : "--", 14, TEXT_LEFT);
+		vlist_cell(&b, self ? "" : x->name ? x->name : "--", 14, TEXT_LEFT);
 		buf_addf(&b, " %s (%s)", x->msg ? x->msg : "", check_defs[x->check].name);
 		vlist_add_sub(v, x->account, x->ent ? sub_of(x->ent) : DETAIL_OVERVIEW, &b);
 		free(acct);
@@ -532,9 +525,9 @@ int vlist_today_staff(struct vlist *v, struct store *st, const struct kam_config
 		else
 			buf_adds(&b, "--        ");
 		buf_addc(&b, ' ');
-		cell(&b, x->what ? x->what : "", 22, TEXT_LEFT);
+		vlist_cell(&b, x->what ? x->what : "", 22, TEXT_LEFT);
 		buf_addc(&b, ' ');
-		cell(&b, x->account_name ? x->account_name : "--", 20, TEXT_LEFT);
+		vlist_cell(&b, x->account_name ? x->account_name : "--", 20, TEXT_LEFT);
 		buf_addf(&b, " %s", x->detail ? x->detail : "");
 		vlist_add_sub(v, x->account, x->ent ? sub_of(x->ent) : DETAIL_OVERVIEW, &b);
 	}
